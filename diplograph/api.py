@@ -1,0 +1,82 @@
+"""The Python API: the same operations as the command line.
+
+>>> import diplograph
+>>> graph = diplograph.open("diplograph-data")      # or "http://127.0.0.1:7878"
+>>> graph.load("records")
+>>> rows = graph.query("acts-between", a="CZ", b="RU")
+>>> rows.to_dataframe()                              # with pandas installed
+"""
+
+from __future__ import annotations
+
+import builtins
+from pathlib import Path
+from typing import Iterable
+
+from rdflib import URIRef
+
+from . import queries
+from .export import export as _export
+from .loader import LoadResult, load
+from .namespaces import Graphs
+from .statistics import statistics
+from .store import GraphStore, open_store
+from .store.base import QueryResult
+
+
+class Rows(builtins.list):
+    """Query answers as a list of dictionaries of plain Python values."""
+
+    def __init__(self, result: QueryResult):
+        super().__init__(result.dicts())
+        self.variables = result.variables
+        self.result = result
+
+    def to_dataframe(self):
+        try:
+            import pandas as pd
+        except ImportError as exc:  # pragma: no cover - depends on the environment
+            raise ImportError("to_dataframe() needs pandas: pip install 'diplograph[pandas]'") from exc
+        return pd.DataFrame(builtins.list(self), columns=self.variables)
+
+
+class Diplograph:
+    """One knowledge graph in one store."""
+
+    def __init__(self, store: GraphStore):
+        self.store = store
+
+    def load(self, *paths: str | Path, dry_run: bool = False, force: bool = False, progress=None) -> LoadResult:
+        from . import resources
+
+        return load(self.store, paths or (resources.records_dir(),), dry_run=dry_run, force=force, progress=progress)
+
+    def query(self, name: str, **params: object) -> Rows:
+        """Run a stored query of ``queries/`` with named parameters."""
+        named = queries.get(name)
+        return Rows(self.store.select(named.text, bindings=queries.bindings(named, params),
+                                      default_graphs=Graphs.QUERY_DATASET))
+
+    def sparql(self, text: str, *, default_graphs: Iterable[URIRef] = Graphs.QUERY_DATASET, **bindings) -> Rows:
+        """Run any SELECT; keyword arguments bind variables to rdflib terms."""
+        return Rows(self.store.select(text, bindings=bindings or None, default_graphs=default_graphs))
+
+    def export(self, fmt: str = "trig", *, graphs: Iterable[URIRef] | None = None) -> bytes:
+        return _export(self.store, fmt, graphs=graphs)
+
+    def stats(self) -> dict:
+        return statistics(self.store)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> "Diplograph":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def open(location: str | Path | None = None, **options) -> Diplograph:  # noqa: A001 - mirrors io.open
+    """Open the graph stored at ``location`` (a directory, or a SPARQL endpoint URL)."""
+    return Diplograph(open_store(location, **options))

@@ -1,0 +1,223 @@
+"""The ``diplograph`` command.
+
+Exit codes: 0 ok, 1 invalid data (records that fail their checks, an
+inconsistent graph), 2 usage or runtime error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from . import __version__, queries, resources
+from .api import Diplograph
+from .export import FORMATS
+from .loader import Severity
+from .output import Labeller, table, to_csv, to_json
+from .store import DEFAULT_STORE, open_store
+
+EXIT_OK, EXIT_INVALID, EXIT_ERROR = 0, 1, 2
+
+app = typer.Typer(
+    help="Diplograph: a knowledge graph of diplomatic relations. Load curated records, reason, query, export.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+errors = Console(stderr=True)
+
+StoreOption = Annotated[
+    str,
+    typer.Option("--store", "-s", envvar="DIPLOGRAPH_STORE",
+                 help="A store directory (embedded, created if missing) or a SPARQL endpoint URL."),
+]
+
+
+def _fail(message: str, code: int = EXIT_ERROR) -> typer.Exit:
+    errors.print(f"[bold red]error:[/] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+def _open(location: str) -> Diplograph:
+    try:
+        return Diplograph(open_store(location))
+    except Exception as exc:  # the store could not be opened: say why, exit 2
+        raise _fail(str(exc)) from None
+
+
+@app.callback(invoke_without_command=True)
+def _main(version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False) -> None:
+    if version:
+        console.print(f"diplograph {__version__}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.command()
+def load(
+    paths: Annotated[Optional[list[Path]], typer.Argument(help="Record files or directories (default: the shipped records/).")] = None,
+    store: StoreOption = DEFAULT_STORE,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check the records, write nothing.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also print informational messages.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Write records even if unchanged since the last load.")] = False,
+) -> None:
+    """Check curated YAML records and load them into the store, all or nothing."""
+    paths = paths or [resources.records_dir()]
+    graph = _open(store)
+    try:
+        with console.status("loading records") as status:
+            result = graph.load(*paths, dry_run=dry_run, force=force, progress=lambda m: status.update(m))
+    except FileNotFoundError as exc:
+        raise _fail(str(exc)) from None
+    finally:
+        graph.close()
+    for message in result.report.sorted():
+        if verbose or message.severity is not Severity.INFO:
+            errors.print(str(message), highlight=False, markup=False, soft_wrap=True)
+    if not result.ok:
+        errors.print(f"{len(result.report.errors)} error(s) in {len(result.files)} file(s); the store is unchanged.",
+                     highlight=False)
+        raise typer.Exit(EXIT_INVALID)
+    verb = "checked" if dry_run else "loaded"
+    console.print(f"{verb} {len(result.files)} record files ({result.acts} acts): "
+                  f"{len(result.written)} written, {len(result.unchanged)} unchanged"
+                  + ("" if dry_run else f", into {store}"), highlight=False)
+
+
+def _parse_params(values: list[str]) -> dict[str, str]:
+    params = {}
+    for value in values:
+        if "=" not in value:
+            raise _fail(f"--param takes key=value, got {value!r}")
+        key, _, text = value.partition("=")
+        params[key.strip()] = text
+    return params
+
+
+@app.command("queries")
+def list_queries() -> None:
+    """List the stored queries and their parameters."""
+    out = Table(header_style="bold")
+    out.add_column("name")
+    out.add_column("title")
+    out.add_column("parameters")
+    for named in queries.library().values():
+        params = ", ".join(f"{p.name}: {p.type}" + ("" if p.required else f" = {p.default}") for p in named.parameters)
+        out.add_row(named.name, named.title, params)
+    console.print(out)
+
+
+@app.command()
+def query(
+    name: Annotated[str, typer.Argument(help="A stored query (see 'diplograph queries').")],
+    param: Annotated[Optional[list[str]], typer.Option("--param", "-p", help="key=value, repeatable.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")] = "table",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of the terminal.")] = None,
+    store: StoreOption = DEFAULT_STORE,
+) -> None:
+    """Run a stored query with named parameters."""
+    if fmt not in ("table", "csv", "json"):
+        raise _fail(f"unknown format '{fmt}' (table, csv or json)")
+    graph = _open(store)
+    try:
+        named = queries.get(name)
+        bound = queries.bindings(named, _parse_params(param or []))
+        from .namespaces import Graphs
+
+        result = graph.store.select(named.text, bindings=bound, default_graphs=Graphs.QUERY_DATASET)
+        if fmt == "table":
+            text = None
+            if output:
+                raise _fail("--output needs --format csv or json")
+            console.print(table(result, title=named.title))
+            console.print(f"{len(result)} rows", style="dim")
+        elif fmt == "csv":
+            text = to_csv(result, Labeller(graph.store))
+        else:
+            meta = {"query": name, "title": named.title, "parameters": {k: str(v) for k, v in bound.items()},
+                    "license": "https://creativecommons.org/licenses/by/4.0/",
+                    "source": "Diplograph curated records and inferences, https://w3id.org/diplograph/"}
+            text = to_json(result, meta)
+        if text is not None:
+            if output:
+                output.write_text(text, encoding="utf-8")
+            else:
+                sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    except queries.QueryError as exc:
+        raise _fail(str(exc)) from None
+    finally:
+        graph.close()
+
+
+@app.command()
+def export(
+    fmt: Annotated[str, typer.Option("--format", "-f", help=f"One of: {', '.join(FORMATS)}.")] = "trig",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write (default: standard output).")] = None,
+    store: StoreOption = DEFAULT_STORE,
+) -> None:
+    """Export the ontology, asserted, inferred and provenance graphs."""
+    if fmt not in FORMATS:
+        raise _fail(f"unknown format '{fmt}' (known: {', '.join(FORMATS)})")
+    graph = _open(store)
+    try:
+        data = graph.export(fmt)
+    finally:
+        graph.close()
+    if output:
+        output.write_bytes(data)
+        errors.print(f"wrote {len(data):,} bytes to {output}", highlight=False)
+    else:
+        sys.stdout.buffer.write(data)
+
+
+@app.command()
+def stats(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    store: StoreOption = DEFAULT_STORE,
+) -> None:
+    """Summarise the graph: triples per graph, acts per episode, type and year, links."""
+    graph = _open(store)
+    try:
+        summary = graph.stats()
+    finally:
+        graph.close()
+    if fmt == "json":
+        sys.stdout.write(json.dumps(summary, indent=2, default=str) + "\n")
+        return
+    overview = Table(title="Diplograph", header_style="bold", show_header=False)
+    overview.add_column("what")
+    overview.add_column("value", justify="right")
+    for name, count in summary["triples"].items():
+        overview.add_row(f"triples in {name} graph", f"{count:,}")
+    overview.add_row("acts", str(summary["acts"]))
+    overview.add_row("sources", str(summary["sources"]))
+    overview.add_row("acts with an asserted response link", str(summary["acts_with_response_link"]))
+    overview.add_row("acts with an asserted solidarity link", str(summary["acts_with_solidarity_link"]))
+    overview.add_row("share of acts with an explicit link", f"{summary['share_with_explicit_link']:.0%}")
+    for key, value in summary.items():
+        if key.startswith("inferred_") or key.startswith("agreement_"):
+            overview.add_row(key.replace("_", " "), str(value))
+    console.print(overview)
+    for key, title, column in (("per_episode", "Acts per episode", "episode"), ("per_type", "Acts per type", "type"),
+                               ("per_year", "Acts per year", "year")):
+        out = Table(title=title, header_style="bold")
+        out.add_column(column)
+        out.add_column("acts", justify="right")
+        for row in summary[key]:
+            label = row.get("title") or row[column]
+            out.add_row(str(label), str(row["acts"]))
+        console.print(out)
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,257 @@
+"""Records → checks → RDF with provenance → the store, in one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from dataclasses import dataclass, field
+from importlib import resources as importlib_resources
+from pathlib import Path
+from typing import Callable, Iterable
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import PROV, RDF, RDFS, XSD
+
+from .. import __version__
+from .. import namespaces as ns
+from ..namespaces import DG, Graphs
+from ..store.base import GraphStore
+from . import checks
+from .rdf import RecordGraphs, build
+from .report import Report
+from .shapes import check_shapes
+from .yamlfile import YamlDocument, YamlSyntaxError, parse
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class LoadResult:
+    report: Report
+    files: list[str] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    acts: int = 0
+    triples: int = 0
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.report.ok
+
+
+def _commit_update() -> str:
+    return importlib_resources.files("diplograph").joinpath("sparql/commit_load.ru").read_text(encoding="utf-8")
+
+
+def record_files(paths: Iterable[Path]) -> list[Path]:
+    """The YAML files named, directories searched recursively, in a stable order."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*.y*ml") if p.suffix in (".yaml", ".yml")))
+        elif path.exists():
+            found.append(path)
+        else:
+            raise FileNotFoundError(f"no such record file or directory: {path}")
+    unique: list[Path] = []
+    for path in found:
+        if path.resolve() not in {p.resolve() for p in unique}:
+            unique.append(path)
+    return unique
+
+
+def _records_root(path: Path) -> Path:
+    """The directory record IRIs are relative to: the nearest ``records`` ancestor."""
+    for parent in path.resolve().parents:
+        if parent.name == "records":
+            return parent
+    parent = path.resolve().parent
+    return parent.parent if parent.name == "entities" else parent
+
+
+def _relative(path: Path) -> str:
+    return path.resolve().relative_to(_records_root(path)).as_posix()
+
+
+def _display(path: Path) -> str:
+    try:
+        return os.path.relpath(path.resolve(), Path.cwd())
+    except ValueError:
+        return str(path)
+
+
+# ---------------------------------------------------------------------------
+# What the store already holds
+# ---------------------------------------------------------------------------
+
+_STORED_SUBJECTS = """
+PREFIX dg: <https://w3id.org/diplograph/ontology#>
+SELECT ?s ?path WHERE {
+  GRAPH <https://w3id.org/diplograph/graph/provenance> { ?s dg:curatedIn ?record . ?record dg:path ?path }
+}"""
+
+_STORED_RECORDS = """
+PREFIX dg: <https://w3id.org/diplograph/ontology#>
+SELECT ?path ?sha ?version WHERE {
+  GRAPH <https://w3id.org/diplograph/graph/provenance> {
+    ?record a dg:Record ; dg:path ?path ; dg:sha256 ?sha .
+    OPTIONAL { ?record <http://www.w3.org/ns/prov#wasGeneratedBy> ?run . ?run dg:softwareVersion ?version }
+  }
+}"""
+
+_STORED_ACT_DATES = """
+PREFIX dg: <https://w3id.org/diplograph/ontology#>
+SELECT ?act ?date WHERE { GRAPH <https://w3id.org/diplograph/graph/asserted> { ?act dg:announcedOn ?date } }"""
+
+_STORED_AGENTS = """
+PREFIX dg: <https://w3id.org/diplograph/ontology#>
+SELECT ?agent ?code ?type WHERE {
+  GRAPH <https://w3id.org/diplograph/graph/asserted> { ?agent dg:code ?code ; a ?type }
+  VALUES ?type { dg:State dg:InternationalOrganisation }
+}"""
+
+_KINDS = {"act": "acts", "person": "persons", "mission": "missions", "coalition": "coalitions", "episode": "episodes"}
+
+
+@dataclass
+class _Stored:
+    ids: dict[str, dict[str, str]]
+    act_dates: dict[str, dt.date]
+    agents: dict[str, URIRef]
+    agent_types: dict[str, URIRef]
+    records: dict[str, tuple[str, str | None]]
+
+
+def _stored(store: GraphStore, replacing: set[str]) -> _Stored:
+    ids: dict[str, dict[str, str]] = {kind: {} for kind in _KINDS.values()}
+    for subject, path in store.select(_STORED_SUBJECTS):
+        if str(path) in replacing:
+            continue
+        for kind, table in _KINDS.items():
+            prefix = ns.ID + kind + "/"
+            if str(subject).startswith(prefix):
+                ids[table][str(subject)[len(prefix):]] = str(path)
+    act_dates = {}
+    for act, date in store.select(_STORED_ACT_DATES):
+        ident = str(act)[len(ns.ID + "act/"):]
+        if ident in ids["acts"]:
+            act_dates[ident] = date.toPython()
+    agents, agent_types = {}, {}
+    for agent, code, kind in store.select(_STORED_AGENTS):
+        agents[str(code)] = agent
+        agent_types[str(code)] = kind
+    records = {str(p): (str(sha), str(v) if v is not None else None) for p, sha, v in store.select(_STORED_RECORDS)}
+    return _Stored(ids, act_dates, agents, agent_types, records)
+
+
+def _shape_context(stored: _Stored) -> Graph:
+    """Types of what the store holds, so that shapes see references resolve."""
+    context = Graph()
+    for code, agent in stored.agents.items():
+        context.add((agent, RDF.type, stored.agent_types[code]))
+    for ident in stored.ids["acts"]:
+        context.add((ns.act(ident), RDF.type, DG.DiplomaticAct))
+    return context
+
+
+# ---------------------------------------------------------------------------
+
+def load(store: GraphStore, paths: Iterable[Path | str], *, dry_run: bool = False, force: bool = False,
+         progress: Progress | None = None) -> LoadResult:
+    """Check the record files at ``paths`` and, if every check passes, write them.
+
+    Either every changed record lands or the store is left as it was. Unchanged
+    files (same content, same software version) are not written again unless ``force``.
+    """
+    say = progress or (lambda _: None)
+    report = Report()
+    files = record_files(Path(p) for p in paths)
+    result = LoadResult(report=report, files=[_display(f) for f in files], dry_run=dry_run)
+
+    say(f"parsing {len(files)} record files")
+    docs: list[tuple[YamlDocument, str]] = []
+    for path in files:
+        display = _display(path)
+        try:
+            docs.append((parse(path, display), _relative(path)))
+        except YamlSyntaxError as exc:
+            report.error(display, exc.line, "", exc.message)
+        except UnicodeDecodeError as exc:
+            report.error(display, 1, "", f"not UTF-8 text: {exc}")
+
+    say("reading what the store holds")
+    stored = _stored(store, {relative for _, relative in docs})
+
+    say("checking structure and references")
+    for doc, _ in docs:
+        checks.check_structure(doc, report)
+    catalogue = checks.build_catalogue(
+        [d for d, _ in docs], report, stored.ids, stored.act_dates, set(stored.agents))
+    for doc, _ in docs:
+        if not isinstance(doc.data, dict):
+            continue
+        if checks.document_kind(doc) == "entities":
+            checks.check_entities(doc, catalogue, report)
+        else:
+            checks.check_episode(doc, catalogue, report)
+    if not report.ok:
+        return result
+
+    say("building RDF")
+    graphs = build(docs, stored.agents)
+    say("checking SHACL shapes")
+    check_shapes(graphs, _shape_context(stored), report, fallback_file=result.files[0] if result.files else "")
+    if not report.ok:
+        return result
+
+    result.acts = sum(len(d.data.get("acts") or []) for d, _ in docs if checks.document_kind(d) == "episode")
+    changed = [(d, rel) for d, rel in docs if force or not _unchanged(d, rel, stored)]
+    result.unchanged = [d.display for d, rel in docs if (d, rel) not in changed]
+    result.written = [d.display for d, _ in changed]
+    result.triples = len(graphs.asserted)
+    if dry_run or not changed:
+        return result
+    if len(changed) != len(docs):
+        graphs = build(changed, stored.agents)
+        result.triples = len(graphs.asserted)
+
+    say(f"writing {len(changed)} records")
+    _write(store, graphs)
+    return result
+
+
+def _unchanged(doc: YamlDocument, relative: str, stored: _Stored) -> bool:
+    previous = stored.records.get(relative)
+    digest = hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
+    return previous is not None and previous == (digest, __version__)
+
+
+def _write(store: GraphStore, graphs: RecordGraphs) -> None:
+    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    run = ns.load_run(now.strftime("%Y%m%dT%H%M%SZ") + f"-{os.getpid()}")
+    provenance = graphs.provenance
+    provenance.add((run, RDF.type, DG.LoadRun))
+    provenance.add((run, RDFS.label, Literal(f"load of {now.isoformat()}", lang="en")))
+    provenance.add((run, PROV.endedAtTime, Literal(now.isoformat().replace("+00:00", "Z"), datatype=XSD.dateTime)))
+    provenance.add((run, DG.softwareVersion, Literal(__version__)))
+    for record in provenance.subjects(RDF.type, DG.Record):
+        provenance.add((record, PROV.wasGeneratedBy, run))
+
+    store.update(
+        "DROP SILENT GRAPH <https://w3id.org/diplograph/graph/staging/ontology> ;"
+        "DROP SILENT GRAPH <https://w3id.org/diplograph/graph/staging/asserted> ;"
+        "DROP SILENT GRAPH <https://w3id.org/diplograph/graph/staging/provenance>"
+    )
+    store.add_to_graph(Graphs.STAGING_ONTOLOGY, _ntriples_of_ontology())
+    store.add_to_graph(Graphs.STAGING_ASSERTED, graphs.asserted.serialize(format="nt", encoding="utf-8"))
+    store.add_to_graph(Graphs.STAGING_PROVENANCE, provenance.serialize(format="nt", encoding="utf-8"))
+    store.update(_commit_update())
+
+
+def _ntriples_of_ontology() -> bytes:
+    from ..vocabulary import ontology_graph
+
+    return ontology_graph().serialize(format="nt", encoding="utf-8")
+

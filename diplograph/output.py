@@ -1,0 +1,101 @@
+"""Query answers for people (Rich tables) and for programs (CSV with labels, JSON)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from decimal import Decimal
+from functools import lru_cache
+
+from rdflib import Literal, URIRef
+from rich.table import Table
+
+from .namespaces import BASE, Graphs
+from .store.base import GraphStore, QueryResult
+
+_LABEL = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?label WHERE { ?iri rdfs:label ?label } ORDER BY ?label LIMIT 1"""
+
+
+class Labeller:
+    """Human-readable labels of IRIs, looked up once each."""
+
+    def __init__(self, store: GraphStore):
+        self.store = store
+        self._label = lru_cache(maxsize=100_000)(self._lookup)
+
+    def _lookup(self, iri: str) -> str:
+        rows = self.store.select(_LABEL, bindings={"iri": URIRef(iri)}, default_graphs=Graphs.QUERY_DATASET).rows
+        return str(rows[0][0]) if rows else ""
+
+    def __call__(self, iri: str) -> str:
+        return self._label(iri)
+
+
+def short(term) -> str:
+    """An IRI minted here shortened to its kind and id (``act/ru-expels-cz-20-2021``)."""
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        text = str(term)
+        if text.startswith(BASE + "id/"):
+            return text[len(BASE + "id/"):]
+        if text.startswith(BASE + "ontology#"):
+            return "dg:" + text.split("#", 1)[1]
+        return text
+    return str(term)
+
+
+def _plain(term):
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        value = term.toPython()
+        if isinstance(value, (dt.date, dt.datetime)):
+            return value.isoformat()
+        if isinstance(value, Decimal):
+            return float(value)
+        if isinstance(value, (int, float, bool, str)):
+            return value
+        return str(term)
+    return str(term)
+
+
+def table(result: QueryResult, title: str | None = None) -> Table:
+    out = Table(title=title, show_lines=False, header_style="bold")
+    for variable in result.variables:
+        out.add_column(variable, overflow="fold")
+    for row in result.rows:
+        out.add_row(*(short(term) for term in row))
+    return out
+
+
+def to_csv(result: QueryResult, labeller: Labeller | None) -> str:
+    """CSV with, beside every column that holds IRIs, a ``…_label`` column."""
+    iri_columns = {i for i, _ in enumerate(result.variables)
+                   if any(isinstance(row[i], URIRef) for row in result.rows)}
+    header: list[str] = []
+    for i, variable in enumerate(result.variables):
+        header.append(variable)
+        if i in iri_columns and labeller is not None:
+            header.append(f"{variable}_label")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    for row in result.rows:
+        cells = []
+        for i, term in enumerate(row):
+            value = _plain(term)
+            cells.append("" if value is None else value)
+            if i in iri_columns and labeller is not None:
+                cells.append(labeller(str(term)) if isinstance(term, URIRef) else "")
+        writer.writerow(cells)
+    return buffer.getvalue()
+
+
+def to_json(result: QueryResult, meta: dict) -> str:
+    rows = [{v: _plain(t) for v, t in zip(result.variables, row)} for row in result.rows]
+    return json.dumps({**meta, "columns": result.variables, "rows": rows}, ensure_ascii=False, indent=2)

@@ -1,0 +1,91 @@
+"""The one interface the loader, the reasoner and the queries use to reach a store."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import Iterable, Iterator, Mapping
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
+
+
+@dataclass
+class QueryResult:
+    """Rows of a SELECT as rdflib terms, in a fixed column order."""
+
+    variables: list[str]
+    rows: list[tuple[Node | None, ...]]
+
+    def __iter__(self) -> Iterator[tuple[Node | None, ...]]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def dicts(self) -> list[dict[str, object]]:
+        """Rows as dictionaries of plain Python values (str, int, date, ...)."""
+        return [{v: _python(t) for v, t in zip(self.variables, row)} for row in self.rows]
+
+    def column(self, name: str) -> list[object]:
+        index = self.variables.index(name)
+        return [_python(row[index]) for row in self.rows]
+
+
+def _python(term: Node | None) -> object:
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        value = term.toPython()
+        return value if not isinstance(value, Literal) else str(value)
+    return str(term)
+
+
+Bindings = Mapping[str, Node]
+
+
+class GraphStore(ABC):
+    """A quad store that speaks SPARQL 1.1. Implementations must keep every
+    operation named here atomic: a failure leaves the store as it was."""
+
+    location: str
+
+    @abstractmethod
+    def select(self, query: str, *, bindings: Bindings | None = None,
+               default_graphs: Iterable[URIRef] | None = None) -> QueryResult:
+        """Run a SELECT; ``bindings`` pre-bind variables safely (never pasted into the text)."""
+
+    @abstractmethod
+    def ask(self, query: str, *, bindings: Bindings | None = None,
+            default_graphs: Iterable[URIRef] | None = None) -> bool: ...
+
+    @abstractmethod
+    def construct(self, query: str, *, bindings: Bindings | None = None,
+                  default_graphs: Iterable[URIRef] | None = None) -> Graph: ...
+
+    @abstractmethod
+    def update(self, update: str) -> None:
+        """Run a SPARQL 1.1 Update as one transaction."""
+
+    @abstractmethod
+    def add_to_graph(self, graph_iri: URIRef, ntriples: bytes) -> None:
+        """Add N-Triples data to one named graph, atomically."""
+
+    @abstractmethod
+    def dump(self, graphs: Iterable[URIRef], fmt: str) -> bytes:
+        """Serialise these named graphs: ``trig``, ``nquads``, or a triple format for one union."""
+
+    @abstractmethod
+    def named_graphs(self) -> list[URIRef]: ...
+
+    @abstractmethod
+    def count(self, graph_iri: URIRef) -> int: ...
+
+    def close(self) -> None:  # pragma: no cover - default is nothing to release
+        pass
+
+    def __enter__(self) -> "GraphStore":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

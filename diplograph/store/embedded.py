@@ -1,0 +1,102 @@
+"""The default store: pyoxigraph on disk, persistent and transactional."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable
+
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+
+from .base import Bindings, GraphStore, QueryResult
+from .terms import from_ox, to_ox
+
+_FORMATS = {
+    "trig": ox.RdfFormat.TRIG,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "turtle": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+}
+
+
+class StoreLockedError(RuntimeError):
+    pass
+
+
+class EmbeddedStore(GraphStore):
+    def __init__(self, path: Path | None, *, read_only: bool = False):
+        """``path`` None keeps the store in memory (tests, benchmarks)."""
+        self.location = str(path) if path else ":memory:"
+        try:
+            if path is None:
+                self._store = ox.Store()
+            elif read_only:
+                self._store = ox.Store.read_only(str(path))
+            else:
+                path.mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(str(path))
+        except OSError as exc:
+            if "lock" in str(exc).lower():
+                raise StoreLockedError(
+                    f"the store {path} is open in another process (for example 'diplograph serve'); "
+                    "stop it or use that process"
+                ) from exc
+            raise
+
+    @property
+    def engine(self) -> ox.Store:
+        """The pyoxigraph store itself, for the fast paths that need it."""
+        return self._store
+
+    def _run(self, query: str, bindings: Bindings | None, default_graphs: Iterable[URIRef] | None):
+        options = {}
+        if bindings:
+            options["substitutions"] = {ox.Variable(k): to_ox(v) for k, v in bindings.items()}
+        if default_graphs is not None:
+            options["default_graph"] = [ox.NamedNode(str(g)) for g in default_graphs]
+        return self._store.query(query, **options)
+
+    def select(self, query, *, bindings=None, default_graphs=None) -> QueryResult:
+        solutions = self._run(query, bindings, default_graphs)
+        variables = [v.value for v in solutions.variables]
+        rows = [tuple(from_ox(solution[v]) for v in variables) for solution in solutions]
+        return QueryResult(variables, rows)
+
+    def ask(self, query, *, bindings=None, default_graphs=None) -> bool:
+        return bool(self._run(query, bindings, default_graphs))
+
+    def construct(self, query, *, bindings=None, default_graphs=None) -> Graph:
+        graph = Graph()
+        for triple in self._run(query, bindings, default_graphs):
+            graph.add((from_ox(triple.subject), from_ox(triple.predicate), from_ox(triple.object)))
+        return graph
+
+    def update(self, update: str) -> None:
+        self._store.update(update)
+
+    def add_to_graph(self, graph_iri: URIRef, ntriples: bytes) -> None:
+        self._store.load(ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(graph_iri)))
+
+    def dump(self, graphs: Iterable[URIRef], fmt: str) -> bytes:
+        graphs = list(graphs)
+        if fmt in ("trig", "nquads"):
+            wanted = {str(g) for g in graphs}
+            quads = [q for g in graphs for q in self._store.quads_for_pattern(None, None, None, ox.NamedNode(str(g)))]
+            assert all(q.graph_name.value in wanted for q in quads)
+            return ox.serialize(quads, format=_FORMATS[fmt])
+        triples = {ox.Triple(q.subject, q.predicate, q.object)
+                   for g in graphs for q in self._store.quads_for_pattern(None, None, None, ox.NamedNode(str(g)))}
+        return ox.serialize(sorted(triples, key=str), format=_FORMATS[fmt])
+
+    def named_graphs(self) -> list[URIRef]:
+        return sorted(URIRef(g.value) for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def count(self, graph_iri: URIRef) -> int:
+        return sum(1 for _ in self._store.quads_for_pattern(None, None, None, ox.NamedNode(str(graph_iri))))
+
+    def flush(self) -> None:
+        self._store.flush()
+
+    def close(self) -> None:
+        self._store.flush()
+        del self._store

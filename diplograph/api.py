@@ -53,9 +53,8 @@ class Diplograph:
 
     def query(self, name: str, **params: object) -> Rows:
         """Run a stored query of ``queries/`` with named parameters."""
-        named = queries.get(name)
-        return Rows(self.store.select(named.text, bindings=queries.bindings(named, params),
-                                      default_graphs=Graphs.QUERY_DATASET))
+        result, _ = queries.run(self.store, name, params)
+        return Rows(result)
 
     def sparql(self, text: str, *, default_graphs: Iterable[URIRef] = Graphs.QUERY_DATASET, **bindings) -> Rows:
         """Run any SELECT; keyword arguments bind variables to rdflib terms."""

@@ -127,10 +127,7 @@ def query(
     graph = _open(store)
     try:
         named = queries.get(name)
-        bound = queries.bindings(named, _parse_params(param or []))
-        from .namespaces import Graphs
-
-        result = graph.store.select(named.text, bindings=bound, default_graphs=Graphs.QUERY_DATASET)
+        result, bound = queries.run(graph.store, name, _parse_params(param or []))
         if fmt == "table":
             text = None
             if output:

@@ -17,7 +17,7 @@ from .store.base import GraphStore, QueryResult
 
 _LABEL = """
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?label WHERE { ?iri rdfs:label ?label } ORDER BY ?label LIMIT 1"""
+SELECT ?iri ?label WHERE { ?iri rdfs:label ?label } ORDER BY ?label LIMIT 1"""
 
 
 class Labeller:
@@ -29,7 +29,7 @@ class Labeller:
 
     def _lookup(self, iri: str) -> str:
         rows = self.store.select(_LABEL, bindings={"iri": URIRef(iri)}, default_graphs=Graphs.QUERY_DATASET).rows
-        return str(rows[0][0]) if rows else ""
+        return str(rows[0][1]) if rows else ""
 
     def __call__(self, iri: str) -> str:
         return self._label(iri)
@@ -66,8 +66,12 @@ def _plain(term):
 
 def table(result: QueryResult, title: str | None = None) -> Table:
     out = Table(title=title, show_lines=False, header_style="bold")
-    for variable in result.variables:
-        out.add_column(variable, overflow="fold")
+    for index, variable in enumerate(result.variables):
+        longest = max((len(short(row[index])) for row in result.rows), default=0)
+        if longest > 40:
+            out.add_column(variable, overflow="ellipsis", no_wrap=True, max_width=40)
+        else:
+            out.add_column(variable, no_wrap=True)
     for row in result.rows:
         out.add_row(*(short(term) for term in row))
     return out

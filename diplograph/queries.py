@@ -9,7 +9,9 @@ Each ``.rq`` file opens with a header of comments::
 
 A parameter is required unless it has a default. Values are bound to the
 query's variables (``?state``, ``?from``) as typed RDF terms by the store,
-never pasted into the query text.
+never pasted into the query text. pyoxigraph binds only variables that the
+SELECT projects, so a query projects its parameters; :func:`run` hides those
+columns again.
 """
 
 from __future__ import annotations
@@ -160,3 +162,15 @@ def bindings(query: NamedQuery, values: dict[str, object]) -> dict[str, Literal 
         else:
             raise QueryError(f"query '{query.name}' needs the parameter '{parameter.name}' ({parameter.description})")
     return bound
+
+
+def run(store, name: str, values: dict[str, object]):
+    """Run the stored query ``name`` on ``store``; the answer without parameter columns."""
+    from .namespaces import Graphs
+    from .store.base import QueryResult
+
+    query = get(name)
+    bound = bindings(query, values)
+    result = store.select(query.text, bindings=bound, default_graphs=Graphs.QUERY_DATASET)
+    keep = [i for i, v in enumerate(result.variables) if v not in bound]
+    return QueryResult([result.variables[i] for i in keep], [tuple(row[i] for i in keep) for row in result.rows]), bound

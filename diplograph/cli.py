@@ -212,6 +212,77 @@ def stats(
         console.print(out)
 
 
+@app.command()
+def reason(
+    window: Annotated[int, typer.Option("--window", "-w", help="Days within which an act can answer or support another.")] = 30,
+    store: StoreOption = DEFAULT_STORE,
+) -> None:
+    """Infer OWL 2 RL consequences, retaliation, solidarity, chains and relation levels."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .reasoning import owl_rules, reason as run_reasoning, temporal_rules
+
+    graph = _open(store)
+    try:
+        total = len(owl_rules()) * 2 + len(temporal_rules())
+        with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("round {task.fields[round]}"),
+                      TimeElapsedColumn(), console=errors, transient=True) as progress:
+            task = progress.add_task("reasoning", total=total, round=1)
+
+            def on_rule(rule, round_number):
+                if progress.tasks[task].fields["round"] != round_number:
+                    progress.reset(task, total=total, round=round_number)
+                progress.update(task, advance=1, description=f"rule {rule.name}", round=round_number)
+
+            result = run_reasoning(graph.store, window=window, on_rule=on_rule)
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+    finally:
+        graph.close()
+    console.print(f"{result.inferred_triples:,} inferred triples in {result.rounds} rounds (window {window} days): "
+                  f"{result.retaliations} retaliations, {result.solidarity} solidarity links, {result.chains} chains, "
+                  f"{result.level_changes} changes of level", highlight=False)
+    for problem in result.inconsistencies:
+        errors.print(str(problem), highlight=False, markup=False, soft_wrap=True)
+    if not result.consistent:
+        errors.print(f"the graph is inconsistent: {len(result.inconsistencies)} problem(s)", highlight=False)
+        raise typer.Exit(EXIT_INVALID)
+
+
+@app.command()
+def explain(
+    act: Annotated[str, typer.Argument(help="An act id, e.g. ru-expels-cz-20-2021.")],
+    store: StoreOption = DEFAULT_STORE,
+) -> None:
+    """Say in plain words why each link to or from an act was inferred, with its sources."""
+    from . import namespaces as ns
+    from .reasoning.explain import explain as explain_act
+
+    try:
+        iri = queries.coerce(queries.Parameter("act", "act", None, ""), act)
+    except queries.QueryError as exc:
+        raise _fail(str(exc)) from None
+    graph = _open(store)
+    try:
+        found = explain_act(graph.store, iri)
+    finally:
+        graph.close()
+    if found["label"] is None:
+        raise _fail(f"no act '{act}' in the store {store}")
+    console.print(f"[bold]{act}[/]: {found['label']}", highlight=False)
+    console.print("Sources:", style="bold")
+    for source in found["sources"]:
+        published = f", {source['published']}" if source.get("published") else ""
+        console.print(f"  - {source['publisher']}{published} <{source['url']}>\n    {source['summary']}",
+                      highlight=False, markup=False)
+    if not found["links"]:
+        console.print("No retaliation or solidarity link to or from this act (run 'diplograph reason' first?).")
+    for link in found["links"]:
+        console.print(f"• {link['explanation']}", highlight=False, markup=False)
+        console.print(f"  rule: {link['rule']}", style="dim", highlight=False)
+    _ = ns
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()
 

@@ -1,0 +1,60 @@
+"""Inconsistencies are errors: violated disjointness (cax-dw) and irreflexivity (prp-irp),
+each reported with the record file and line the offending resource comes from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..store.base import GraphStore
+
+_DISJOINT = """
+PREFIX dg: <https://w3id.org/diplograph/ontology#>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+SELECT ?x ?c1 ?c2 ?path ?line WHERE {
+  GRAPH <https://w3id.org/diplograph/graph/ontology> { ?c1 owl:disjointWith ?c2 }
+  GRAPH ?g1 { ?x a ?c1 } FILTER (?g1 IN (<https://w3id.org/diplograph/graph/asserted>, <https://w3id.org/diplograph/graph/inferred>))
+  GRAPH ?g2 { ?x a ?c2 } FILTER (?g2 IN (<https://w3id.org/diplograph/graph/asserted>, <https://w3id.org/diplograph/graph/inferred>))
+  OPTIONAL { GRAPH <https://w3id.org/diplograph/graph/provenance> { ?x dg:curatedIn ?record ; dg:recordLine ?line . ?record dg:path ?path } }
+} ORDER BY ?path ?line"""
+
+_IRREFLEXIVE = """
+PREFIX dg: <https://w3id.org/diplograph/ontology#>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+SELECT ?x ?p ?path ?line WHERE {
+  GRAPH <https://w3id.org/diplograph/graph/ontology> { ?p a owl:IrreflexiveProperty }
+  GRAPH ?g { ?x ?p ?x } FILTER (?g IN (<https://w3id.org/diplograph/graph/asserted>, <https://w3id.org/diplograph/graph/inferred>))
+  OPTIONAL { GRAPH <https://w3id.org/diplograph/graph/provenance> { ?x dg:curatedIn ?record ; dg:recordLine ?line . ?record dg:path ?path } }
+} ORDER BY ?path ?line"""
+
+
+@dataclass(frozen=True)
+class Inconsistency:
+    subject: str
+    message: str
+    record: str | None
+    line: int | None
+
+    def __str__(self) -> str:
+        where = f"records/{self.record}:{self.line}" if self.record else "(no record)"
+        return f"[ERROR] {where} {self.subject}: {self.message}"
+
+
+def _short(iri) -> str:
+    text = str(iri)
+    return text.split("/id/", 1)[-1] if "/id/" in text else text.rsplit("#", 1)[-1]
+
+
+def inconsistencies(store: GraphStore) -> list[Inconsistency]:
+    found = []
+    for x, c1, c2, path, line in store.select(_DISJOINT):
+        if str(c1) < str(c2) or (x, c2, c1) not in found:
+            found.append(Inconsistency(_short(x), f"is both {_short(c1)} and {_short(c2)}, which are disjoint",
+                                       str(path) if path else None, int(line) if line else None))
+    for x, p, path, line in store.select(_IRREFLEXIVE):
+        found.append(Inconsistency(_short(x), f"{_short(p)} itself, but {_short(p)} is irreflexive (a state cannot act against itself)",
+                                   str(path) if path else None, int(line) if line else None))
+    unique = []
+    for item in found:
+        if item not in unique:
+            unique.append(item)
+    return unique

@@ -9,7 +9,7 @@ _PREFIX = "PREFIX dg: <https://w3id.org/diplograph/ontology#>\nPREFIX rdfs: <htt
 
 _PER_EPISODE = _PREFIX + """
 SELECT ?episode ?title (COUNT(?act) AS ?acts) WHERE {
-  GRAPH <https://w3id.org/diplograph/graph/asserted> { ?act dg:partOfEpisode ?episode . ?episode rdfs:label ?title }
+  GRAPH <https://w3id.org/diplograph/graph/asserted> { ?act dg:partOfEpisode ?episode ; dg:announcedOn ?date . ?episode rdfs:label ?title }
 } GROUP BY ?episode ?title ORDER BY ?episode"""
 
 _PER_TYPE = _PREFIX + """

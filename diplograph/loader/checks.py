@@ -63,7 +63,12 @@ def check_structure(doc: YamlDocument, report: Report) -> bool:
     ok = True
     for error in sorted(_validator(kind).iter_errors(doc.data), key=lambda e: list(map(str, e.absolute_path))):
         path = tuple(error.absolute_path)
-        where = _field_of(path)
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            allowed = set(error.schema.get("properties", {}))
+            extra = [key for key in error.instance if key not in allowed]
+            if extra:
+                path = path + (extra[0],)
+        where = _field_of(path[:-1] if error.validator == "additionalProperties" and path else path)
         message = _friendly(error)
         report.error(doc.display, doc.line(path), _subject_of(doc, path), f"{where}: {message}" if where else message)
         ok = False

@@ -1,4 +1,5 @@
-"""Inconsistencies are errors: violated disjointness (cax-dw) and irreflexivity (prp-irp),
+"""Inconsistencies are errors: violated disjointness of classes (cax-dw) and of properties
+(prp-pdw) and irreflexivity (prp-irp),
 each reported with the record file and line the offending resource comes from."""
 
 from __future__ import annotations
@@ -23,6 +24,17 @@ PREFIX owl: <http://www.w3.org/2002/07/owl#>
 SELECT ?x ?p ?path ?line WHERE {
   GRAPH <https://w3id.org/diplograph/graph/ontology> { ?p a owl:IrreflexiveProperty }
   GRAPH ?g { ?x ?p ?x } FILTER (?g IN (<https://w3id.org/diplograph/graph/asserted>, <https://w3id.org/diplograph/graph/inferred>))
+  OPTIONAL { GRAPH <https://w3id.org/diplograph/graph/provenance> { ?x dg:curatedIn ?record ; dg:recordLine ?line . ?record dg:path ?path } }
+} ORDER BY ?path ?line"""
+
+
+_PROPERTY_DISJOINT = """
+PREFIX dg: <https://w3id.org/diplograph/ontology#>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+SELECT ?x ?p1 ?p2 ?y ?path ?line WHERE {
+  GRAPH <https://w3id.org/diplograph/graph/ontology> { ?p1 owl:propertyDisjointWith ?p2 }
+  GRAPH ?g1 { ?x ?p1 ?y } FILTER (?g1 IN (<https://w3id.org/diplograph/graph/asserted>, <https://w3id.org/diplograph/graph/inferred>))
+  GRAPH ?g2 { ?x ?p2 ?y } FILTER (?g2 IN (<https://w3id.org/diplograph/graph/asserted>, <https://w3id.org/diplograph/graph/inferred>))
   OPTIONAL { GRAPH <https://w3id.org/diplograph/graph/provenance> { ?x dg:curatedIn ?record ; dg:recordLine ?line . ?record dg:path ?path } }
 } ORDER BY ?path ?line"""
 
@@ -52,6 +64,10 @@ def inconsistencies(store: GraphStore) -> list[Inconsistency]:
                                        str(path) if path else None, int(line) if line else None))
     for x, p, path, line in store.select(_IRREFLEXIVE):
         found.append(Inconsistency(_short(x), f"{_short(p)} itself, but {_short(p)} is irreflexive (a state cannot act against itself)",
+                                   str(path) if path else None, int(line) if line else None))
+    for x, p1, p2, y, path, line in store.select(_PROPERTY_DISJOINT):
+        found.append(Inconsistency(_short(x), f"{_short(y)} is both its {_short(p1)} and its {_short(p2)}, "
+                                   "which are disjoint (a state cannot act against itself)",
                                    str(path) if path else None, int(line) if line else None))
     unique = []
     for item in found:

@@ -27,6 +27,7 @@ class EmbeddedStore(GraphStore):
     def __init__(self, path: Path | None, *, read_only: bool = False):
         """``path`` None keeps the store in memory (tests, benchmarks)."""
         self.location = str(path) if path else ":memory:"
+        self.read_only = read_only
         try:
             if path is None:
                 self._store = ox.Store()
@@ -98,5 +99,6 @@ class EmbeddedStore(GraphStore):
         self._store.flush()
 
     def close(self) -> None:
-        self._store.flush()
+        if not self.read_only:
+            self._store.flush()
         del self._store

@@ -1,0 +1,304 @@
+"""The loader's contract (docs/records.md): every problem of every file is reported
+as ``[ERROR] file:line subject: message`` at the line where it stands, nothing is
+written unless everything passes, and reloading replaces what a record said.
+
+Expected line numbers are looked up in the YAML text each test writes.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from rdflib import URIRef
+
+from diplograph import namespaces as ns
+from diplograph.loader import LoadResult, load
+from diplograph.namespaces import DG, Graphs
+
+
+def _display(path: Path) -> str:
+    return os.path.relpath(path.resolve(), Path.cwd())
+
+
+def _errors(result: LoadResult) -> list[str]:
+    return [str(m) for m in result.report.errors]
+
+
+def assert_error(result: LoadResult, path: Path, line: int, subject: str | None, *fragments: str) -> str:
+    """There is an ERROR printed exactly as ``[ERROR] file:line subject: ...`` containing ``fragments``."""
+    prefix = f"[ERROR] {_display(path)}:{line} " + (f"{subject}: " if subject else "")
+    found = [m for m in _errors(result) if m.startswith(prefix) and all(f in m[len(prefix):] for f in fragments)]
+    assert found, (f"no error starting {prefix!r} and containing {fragments!r}; the load reported:\n"
+                   + "\n".join(_errors(result)))
+    return found[0]
+
+
+RDFS_LABEL = URIRef("http://www.w3.org/2000/01/rdf-schema#label")
+
+
+def _asserted_nquads(store) -> list[str]:
+    return sorted(store.dump([Graphs.ASSERTED], "nquads").decode("utf-8").splitlines())
+
+
+def _objects(store, subject: URIRef, predicate: URIRef, graph: URIRef = Graphs.ASSERTED) -> set:
+    # The IRIs are pasted, not bound: the embedded store cannot bind variables that are
+    # not projected (see test_queries), and these IRIs are the tests' own.
+    query = f"SELECT ?o WHERE {{ GRAPH <{graph}> {{ <{subject}> <{predicate}> ?o }} }}"
+    return {row[0] for row in store.select(query).rows}
+
+
+def _values(store, subject: URIRef, predicate: URIRef) -> set:
+    """Plain Python values (the store may canonicalise datatypes: see test_shapes_and_records)."""
+    return {o.toPython() for o in _objects(store, subject, predicate)}
+
+
+def _described(store, subject: URIRef) -> int:
+    """How many triples, in any graph, have ``subject`` as their subject."""
+    query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ <{subject}> ?p ?o }} }}"
+    return int(store.select(query).rows[0][0])
+
+
+# ---------------------------------------------------------------------------
+# One malformed record, one message at the right line
+# ---------------------------------------------------------------------------
+
+def test_unknown_state_code_as_actor_is_reported_at_the_actor_line(synthetic, store):
+    path = synthetic.episode(synthetic.act("cz-expels-ru-test", actor="CZE"))
+    result = load(store, [synthetic.dir])
+    assert not result.ok
+    assert_error(result, path, synthetic.line_of(path, "actor: CZE"), "act cz-expels-ru-test",
+                 "actor: unknown state 'CZE'", "alpha-2")
+
+
+def test_organisation_as_actor_is_reported_at_the_actor_line(synthetic, store):
+    path = synthetic.episode(synthetic.act("eu-expels-ru-test", actor="EU"))
+    result = load(store, [synthetic.dir])
+    assert_error(result, path, synthetic.line_of(path, "actor: EU"), "act eu-expels-ru-test",
+                 "'EU' is an organisation, not a state")
+
+
+def test_deadline_before_announcement_is_reported_at_the_deadline_line(synthetic, store):
+    path = synthetic.episode(synthetic.act("cz-expels-ru-test", announced="2021-04-17", deadline="2021-04-10"))
+    result = load(store, [synthetic.dir])
+    assert_error(result, path, synthetic.line_of(path, "deadline: 2021-04-10"), "act cz-expels-ru-test",
+                 "deadline", "2021-04-10", "before the announcement")
+
+
+def test_unknown_act_type_is_reported_at_the_type_line(synthetic, store):
+    path = synthetic.episode(synthetic.act("cz-expels-ru-test", type="staff-expulsionn"))
+    result = load(store, [synthetic.dir])
+    assert_error(result, path, synthetic.line_of(path, "type: staff-expulsionn"), "act cz-expels-ru-test",
+                 "unknown act type 'staff-expulsionn'", "staff-expulsion")
+
+
+def test_act_without_sources_field_is_reported_at_the_act_line(synthetic, store):
+    path = synthetic.episode(synthetic.act("cz-expels-ru-test", sources=None))
+    result = load(store, [synthetic.dir])
+    assert_error(result, path, synthetic.line_of(path, "- id: cz-expels-ru-test"), "act cz-expels-ru-test",
+                 "'sources' is required")
+
+
+def test_act_with_empty_sources_is_reported_at_the_sources_line(synthetic, store):
+    path = synthetic.episode(synthetic.act("cz-expels-ru-test", sources="[]"))
+    result = load(store, [synthetic.dir])
+    assert_error(result, path, synthetic.line_of(path, "sources: []"), "act cz-expels-ru-test", "sources")
+
+
+def test_in_response_to_an_unknown_act_is_reported_at_the_list_item(synthetic, store):
+    path = synthetic.episode(synthetic.act("cz-expels-ru-test", extra="in_response_to:\n  - no-such-act\n"))
+    result = load(store, [synthetic.dir])
+    assert_error(result, path, synthetic.line_of(path, "- no-such-act"), "act cz-expels-ru-test",
+                 "in_response_to: unknown act 'no-such-act'")
+
+
+def test_duplicate_act_id_within_a_file_names_the_first_definition(synthetic, store):
+    path = synthetic.episode(synthetic.act("dup-act", announced="2021-04-17"),
+                             synthetic.act("dup-act", actor="RU", target="CZ", announced="2021-04-18"))
+    result = load(store, [synthetic.dir])
+    first = synthetic.line_of(path, "- id: dup-act", 1)
+    second = synthetic.line_of(path, "- id: dup-act", 2)
+    assert_error(result, path, second, "act dup-act",
+                 f"duplicate act id 'dup-act', already defined at {_display(path)}:{first}")
+
+
+def test_duplicate_act_id_across_two_files_names_the_other_file(synthetic, store):
+    first_file = synthetic.episode(synthetic.act("dup-act"), name="a-episode")
+    second_file = synthetic.episode(synthetic.act("dup-act", actor="RU", target="CZ", announced="2021-04-18"),
+                                    name="b-episode")
+    result = load(store, [synthetic.dir])
+    assert_error(result, second_file, synthetic.line_of(second_file, "- id: dup-act"), "act dup-act",
+                 f"already defined at {_display(first_file)}:{synthetic.line_of(first_file, '- id: dup-act')}")
+
+
+def test_duplicate_act_id_of_an_act_already_in_the_store_names_its_record(synthetic, store):
+    synthetic.episode(synthetic.act("dup-act"), name="a-episode")
+    assert load(store, [synthetic.dir]).ok
+    second_file = synthetic.episode(synthetic.act("dup-act", actor="RU", target="CZ", announced="2021-04-18"),
+                                    name="b-episode")
+    result = load(store, [second_file])
+    assert_error(result, second_file, synthetic.line_of(second_file, "- id: dup-act"), "act dup-act",
+                 "duplicate act id 'dup-act', already loaded from a-episode.yaml")
+
+
+def test_unknown_field_is_reported_for_its_act(synthetic, store):
+    path = synthetic.episode(synthetic.act("cz-expels-ru-test", colour="red"))
+    result = load(store, [synthetic.dir])
+    matching = [m for m in result.report.errors if "unknown field" in m.text and "colour" in m.text]
+    assert matching, "\n".join(_errors(result))
+    message = matching[0]
+    assert message.subject == "act cz-expels-ru-test"
+    assert message.file == _display(path)
+    act_line = synthetic.line_of(path, "- id: cz-expels-ru-test")
+    assert act_line <= message.line <= synthetic.line_of(path, "colour: red")
+
+
+def test_unknown_field_is_reported_at_its_own_line(synthetic, store):
+    path = synthetic.episode(synthetic.act("cz-expels-ru-test", colour="red"))
+    result = load(store, [synthetic.dir])
+    assert_error(result, path, synthetic.line_of(path, "colour: red"), "act cz-expels-ru-test",
+                 "unknown field", "colour")
+
+
+def test_yaml_syntax_error_is_reported_with_its_line(synthetic, store):
+    text = synthetic.episode_text().replace("    target: RU\n", "    target: RU: CZ\n", 1)
+    path = synthetic.write("test-episode", text)
+    result = load(store, [synthetic.dir])
+    assert not result.ok
+    assert_error(result, path, synthetic.line_of(text, "target: RU: CZ"), None, "malformed YAML")
+
+
+def test_citation_failing_only_the_shapes_is_reported_at_the_citation_line(synthetic, store, snapshot):
+    path = synthetic.episode(synthetic.act("cz-expels-ru-test", sources=None,
+                                           extra="sources:\n  - source: s1\n    summary: Too short\n"))
+    before = snapshot(store)
+    result = load(store, [synthetic.dir])
+    assert_error(result, path, synthetic.line_of(path, "- source: s1"), "citation of cz-expels-ru-test",
+                 "summary")
+    assert snapshot(store) == before
+
+
+# ---------------------------------------------------------------------------
+# Every problem in one run, and nothing written
+# ---------------------------------------------------------------------------
+
+def test_all_errors_of_a_file_are_reported_in_one_run(synthetic, store):
+    path = synthetic.episode(
+        synthetic.act("first-act", actor="CZE"),
+        synthetic.act("second-act", actor="RU", target="CZ", announced="2021-04-18", deadline="2021-04-01"),
+        synthetic.act("third-act", type="no-such-type", announced="2021-04-19"),
+    )
+    result = load(store, [synthetic.dir])
+    assert_error(result, path, synthetic.line_of(path, "actor: CZE"), "act first-act", "unknown state 'CZE'")
+    assert_error(result, path, synthetic.line_of(path, "deadline: 2021-04-01"), "act second-act",
+                 "before the announcement")
+    assert_error(result, path, synthetic.line_of(path, "type: no-such-type"), "act third-act",
+                 "unknown act type 'no-such-type'")
+    assert len(result.report.errors) == 3, "\n".join(_errors(result))
+
+
+def test_errors_of_several_files_are_reported_in_one_run(synthetic, store):
+    text = synthetic.episode_text(episode_id="a-episode").replace("    target: RU\n", "    target: RU: CZ\n", 1)
+    broken = synthetic.write("a-episode", text)
+    wrong = synthetic.episode(synthetic.act("cz-expels-ru-test", target="XX"), name="b-episode")
+    result = load(store, [synthetic.dir])
+    assert_error(result, broken, synthetic.line_of(text, "target: RU: CZ"), None, "malformed YAML")
+    assert_error(result, wrong, synthetic.line_of(wrong, "target: XX"), "act cz-expels-ru-test",
+                 "unknown state 'XX'")
+
+
+def test_store_is_unchanged_after_a_failed_load(synthetic, store, snapshot):
+    good = synthetic.episode()
+    assert load(store, [synthetic.dir]).ok
+    before = snapshot(store)
+    assert before
+    # A valid change to the loaded file and an invalid new file: all or nothing.
+    good.write_text(good.read_text(encoding="utf-8").replace("persons: 18", "persons: 19"), encoding="utf-8")
+    synthetic.episode(
+        synthetic.act("first-act", actor="CZE"),
+        synthetic.act("second-act", actor="RU", target="CZ", announced="2021-04-18", deadline="2021-04-01"),
+        synthetic.act("third-act", type="no-such-type", announced="2021-04-19"),
+        name="z-broken-episode",
+    )
+    result = load(store, [synthetic.dir])
+    assert not result.ok
+    assert snapshot(store) == before
+
+
+def test_dry_run_checks_but_writes_nothing(synthetic, store, snapshot):
+    synthetic.episode()
+    result = load(store, [synthetic.dir], dry_run=True)
+    assert result.ok, str(result.report)
+    assert result.acts == 2
+    assert snapshot(store) == []
+
+
+# ---------------------------------------------------------------------------
+# Reloading
+# ---------------------------------------------------------------------------
+
+def test_loading_the_same_records_twice_leaves_the_same_graph(synthetic, store, snapshot):
+    synthetic.episode()
+    first = load(store, [synthetic.dir])
+    assert first.ok, str(first.report)
+    assert len(first.written) == 3 and not first.unchanged
+    asserted, everything = _asserted_nquads(store), snapshot(store)
+
+    second = load(store, [synthetic.dir])
+    assert second.ok
+    assert second.written == []
+    assert sorted(second.unchanged) == sorted(first.written)
+    assert _asserted_nquads(store) == asserted
+    assert snapshot(store) == everything
+
+    forced = load(store, [synthetic.dir], force=True)
+    assert forced.ok and len(forced.written) == 3
+    assert _asserted_nquads(store) == asserted
+
+
+def test_changing_a_record_replaces_its_triples(synthetic, store):
+    path = synthetic.episode()
+    assert load(store, [synthetic.dir]).ok
+    kept, removed = ns.act("cz-expels-ru-test"), ns.act("ru-expels-cz-test")
+    assert _values(store, kept, DG.personsAffected) == {18}
+    assert _described(store, removed) > 0
+    removed_citation = ns.citation("ru-expels-cz-test", "s1")
+    assert _described(store, removed_citation) > 0
+
+    assert _described(store, ns.dyad("RU", "CZ")) > 0
+
+    text = synthetic.episode_text(synthetic.act("cz-expels-ru-test", persons=19), episode_id="test-episode")
+    path.write_text(text.replace("A synthetic test episode", "A renamed test episode"), encoding="utf-8")
+    result = load(store, [synthetic.dir])
+    assert result.ok, str(result.report)
+    assert result.written == [_display(path)]
+
+    assert _values(store, kept, DG.personsAffected) == {19}
+    assert _values(store, ns.episode("test-episode"), RDFS_LABEL) == {"A renamed test episode"}
+    assert _described(store, removed) == 0
+    assert _described(store, removed_citation) == 0
+    assert _described(store, ns.dyad("RU", "CZ")) == 0  # minted only for the removed act
+
+
+def test_norway_code_no_is_a_state_not_a_yaml_boolean(synthetic, store):
+    synthetic.episode(
+        synthetic.act("no-expels-ru-test", actor="NO", target="RU"),
+        synthetic.act("ru-expels-no-test", actor="RU", target="NO", announced="2021-04-18",
+                      in_response_to=["no-expels-ru-test"]),
+    )
+    result = load(store, [synthetic.dir])
+    assert result.ok, str(result.report)
+    norway = ns.state("NO")
+    assert _objects(store, ns.act("no-expels-ru-test"), DG.actor) == {norway}
+    assert _objects(store, ns.act("ru-expels-no-test"), DG.target) == {norway}
+    assert _described(store, ns.state("False")) == 0
+
+
+def test_reloading_one_changed_episode_file_alone(synthetic, store):
+    path = synthetic.episode()
+    assert load(store, [synthetic.dir]).ok
+    path.write_text(path.read_text(encoding="utf-8").replace("persons: 18", "persons: 19"), encoding="utf-8")
+    result = load(store, [path])
+    assert result.ok, "\n".join(_errors(result)[:5])
+    assert _values(store, ns.act("cz-expels-ru-test"), DG.personsAffected) == {19}

@@ -1,0 +1,163 @@
+"""The reasoner on real episodes: OWL 2 RL agreement with owlrl, and what the temporal rules infer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF
+
+from diplograph import namespaces as ns
+from diplograph.loader import load
+from diplograph.namespaces import DG, Graphs
+from diplograph.reasoning import owl_rules, reason
+from diplograph.reasoning.engine import run_to_fixpoint
+from diplograph.reasoning.reference import owlrl_inferred, without_keys
+from diplograph.store import EmbeddedStore
+from diplograph.vocabulary import ontology_graph
+
+RECORDS = Path(__file__).resolve().parent.parent / "records"
+EPISODES = [RECORDS / "entities", RECORDS / "2021-vrbetice.yaml", RECORDS / "2023-russia-estonia-latvia.yaml"]
+
+_LINK = """
+PREFIX dg: <https://w3id.org/diplograph/ontology#>
+SELECT ?link ?lag ?class ?ratio ?origin ?mutual WHERE {
+  GRAPH <https://w3id.org/diplograph/graph/inferred> {
+    ?link a dg:RetaliationLink ; dg:trigger ?trigger ; dg:response ?response ; dg:lagDays ?lag ;
+          dg:proportionality ?class ; dg:linkOrigin ?origin .
+    OPTIONAL { ?link dg:countRatio ?ratio } OPTIONAL { ?link dg:mutual ?mutual }
+  }
+}"""
+
+_SUPPORT = """
+PREFIX dg: <https://w3id.org/diplograph/ontology#>
+SELECT ?link ?trigger ?origin WHERE {
+  GRAPH <https://w3id.org/diplograph/graph/inferred> {
+    ?link a dg:SolidarityLink ; dg:response ?act ; dg:supported ?supported ; dg:trigger ?trigger ; dg:linkOrigin ?origin .
+  }
+}"""
+
+
+@pytest.fixture(scope="module")
+def reasoned():
+    store = EmbeddedStore(None)
+    assert load(store, EPISODES).ok
+    result = reason(store)
+    return store, result
+
+
+def retaliation(store, response: str, trigger: str):
+    rows = store.select(_LINK.replace("?trigger ; dg:response ?response", f"<{ns.act(trigger)}> ; dg:response <{ns.act(response)}>")).dicts()
+    return rows[0] if rows else None
+
+
+def support(store, act: str, state: str):
+    rows = store.select(_SUPPORT.replace("?act ; dg:supported ?supported", f"<{ns.act(act)}> ; dg:supported <{ns.state(state)}>")).dicts()
+    return rows[0] if rows else None
+
+
+def test_owl_rules_give_the_same_triples_as_owlrl(reasoned):
+    """cax-sco, prp-dom, prp-rng, prp-inv, prp-symp, prp-spo1, prp-spo2 ... : the SPARQL rules
+    over the data infer exactly what owlrl's OWL 2 RL closure stores, on the same input."""
+    store = EmbeddedStore(None)
+    assert load(store, EPISODES).ok
+    run_to_fixpoint(store, [owl_rules()])
+    ours = set(Graph().parse(data=store.dump([Graphs.INFERRED], "nt"), format="nt"))
+    asserted = Graph().parse(data=store.dump([Graphs.ASSERTED], "nt"), format="nt")
+    reference = owlrl_inferred(ontology_graph(), asserted)
+    assert ours - reference == set()
+    assert reference - ours == set()
+    assert len(ours) > 500
+
+
+def test_owlrl_haskey_merges_states_with_different_keys():
+    """Why the reference runs without owl:hasKey: owlrl's prp-key makes two states with
+    different ISO codes owl:sameAs. When owlrl is fixed this test fails: drop the workaround."""
+    data = Graph()
+    cz, ru = URIRef(ns.state("CZ")), URIRef(ns.state("RU"))
+    for state, code in ((cz, "CZE"), (ru, "RUS")):
+        data.add((state, RDF.type, DG.State))
+        data.add((state, DG.iso3166Alpha3, Literal(code)))
+    from rdflib.namespace import OWL
+
+    assert (cz, OWL.sameAs, ru) in owlrl_inferred(ontology_graph(), data, keys=True)
+    assert (cz, OWL.sameAs, ru) not in owlrl_inferred(ontology_graph(), data)
+    assert not list(without_keys(ontology_graph()).triples((None, OWL.hasKey, None)))
+
+
+def test_retaliation_russia_20_for_czech_18_is_an_escalation_by_count(reasoned):
+    """retaliation: 'ru-expels-cz-20-2021 dg:retaliatesFor cz-expels-ru-18-2021', lag 1, ratio 20/18."""
+    store, _ = reasoned
+    link = retaliation(store, "ru-expels-cz-20-2021", "cz-expels-ru-18-2021")
+    assert link is not None
+    assert link["lag"] == 1
+    assert link["class"] == str(DG.Escalation)
+    assert float(link["ratio"]) == pytest.approx(20 / 18)
+    assert link["origin"] == "asserted and inferred"
+
+
+def test_solidarity_slovakia_and_baltics_with_czech_republic(reasoned):
+    """solidarity: the April 2021 Slovak and Baltic expulsions support the Czech Republic."""
+    store, _ = reasoned
+    for act in ("sk-expels-ru-3-2021", "lt-expels-ru-2-2021", "lv-expels-ru-1-2021", "ee-expels-ru-1-2021"):
+        assert support(store, act, "CZ") is not None, act
+    assert support(store, "sk-expels-ru-3-2021", "CZ")["trigger"] == str(ns.act("cz-expels-ru-18-2021"))
+
+
+def test_russia_answers_each_supporter(reasoned):
+    """retaliation: Russia's 28 April 2021 expulsions answer the supporters' acts, as mirrors."""
+    store, _ = reasoned
+    for response, trigger in (("ru-expels-sk-3-2021", "sk-expels-ru-3-2021"), ("ru-expels-lt-2-2021", "lt-expels-ru-2-2021"),
+                              ("ru-expels-lv-1-2021", "lv-expels-ru-1-2021"), ("ru-expels-ee-1-2021", "ee-expels-ru-1-2021")):
+        link = retaliation(store, response, trigger)
+        assert link is not None and link["class"] == str(DG.Mirror), response
+
+
+def test_russia_estonia_ambassador_expulsions_are_a_mirror_pair(reasoned):
+    store, _ = reasoned
+    link = retaliation(store, "ee-expels-ru-ambassador-2023", "ru-expels-ee-ambassador-2023")
+    assert link is not None and link["lag"] == 0 and link["class"] == str(DG.Mirror)
+    assert not link.get("mutual")  # the records give the order of announcement
+
+
+def test_latvian_downgrade_is_solidarity_with_estonia(reasoned):
+    store, _ = reasoned
+    assert support(store, "lv-downgrades-ru-2023", "EE")["origin"] == "asserted and inferred"
+
+
+def test_same_direction_is_never_retaliation(reasoned):
+    store, _ = reasoned
+    assert retaliation(store, "cz-caps-ru-embassy-2021", "cz-expels-ru-18-2021") is None
+
+
+def test_unrelated_third_state_without_link_or_membership_is_not_solidarity(reasoned):
+    """Russia's 14 May 2021 ceiling on the US is no solidarity with anyone: Russia shares no membership."""
+    store, _ = reasoned
+    rows = store.select(_SUPPORT.replace("?act ; dg:supported ?supported", f"<{ns.act('ru-unfriendly-list-us-2021')}> ; dg:supported ?supported")).rows
+    assert rows == []
+
+
+def test_outside_the_window_the_rule_finds_nothing_and_the_asserted_link_stays():
+    store = EmbeddedStore(None)
+    assert load(store, EPISODES).ok
+    reason(store, window=0)
+    link = retaliation(store, "ru-expels-cz-20-2021", "cz-expels-ru-18-2021")
+    assert link["origin"] == "asserted only"
+    assert support(store, "sk-expels-ru-3-2021", "CZ") is None
+
+
+def test_relation_level_after_the_2023_expulsions(reasoned):
+    from diplograph.api import Diplograph
+
+    rows = Diplograph(reasoned[0]).query("relation-level", a="RU", b="EE", date="2023-03-01")
+    assert {(r["sender"].rsplit("/", 1)[-1], r["level"]) for r in rows} == {("EE", "chargé d'affaires"), ("RU", "chargé d'affaires")}
+    before = Diplograph(reasoned[0]).query("relation-level", a="RU", b="EE", date="2023-01-01")
+    assert list(before) == []
+
+
+def test_reasoning_is_consistent_and_recorded_as_a_run(reasoned):
+    store, result = reasoned
+    assert result.consistent
+    assert result.retaliations >= 7 and result.solidarity >= 5 and result.chains >= 2
+    assert store.ask("PREFIX dg: <https://w3id.org/diplograph/ontology#> ASK { GRAPH <https://w3id.org/diplograph/graph/provenance> { ?run a dg:ReasoningRun ; dg:windowDays 30 } }")

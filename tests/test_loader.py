@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import pytest
 from rdflib import URIRef
 
 from diplograph import namespaces as ns

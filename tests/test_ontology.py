@@ -8,8 +8,6 @@ rdflib, tested itself on small ontologies in the manner of OWL-RL's test suite.
 
 from __future__ import annotations
 
-import re
-import textwrap
 from pathlib import Path
 
 import pytest

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from pyshacl import validate
-from rdflib import Graph, URIRef
+from rdflib import Graph
 from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF, SH
 

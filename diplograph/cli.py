@@ -84,10 +84,12 @@ def load(
         errors.print(f"{len(result.report.errors)} error(s) in {len(result.files)} file(s); the store is unchanged.",
                      highlight=False)
         raise typer.Exit(EXIT_INVALID)
-    verb = "checked" if dry_run else "loaded"
-    console.print(f"{verb} {len(result.files)} record files ({result.acts} acts): "
-                  f"{len(result.written)} written, {len(result.unchanged)} unchanged"
-                  + ("" if dry_run else f", into {store}"), highlight=False)
+    if dry_run:
+        console.print(f"checked {len(result.files)} record files ({result.acts} acts): no errors; "
+                      f"{len(result.written)} would be written, {len(result.unchanged)} are unchanged", highlight=False)
+    else:
+        console.print(f"loaded {len(result.files)} record files ({result.acts} acts): "
+                      f"{len(result.written)} written, {len(result.unchanged)} unchanged, into {store}", highlight=False)
 
 
 def _parse_params(values: list[str]) -> dict[str, str]:

@@ -17,9 +17,16 @@ class StateCodes:
     gw: int | None
 
 
+@cache
+def _column(destination: str) -> dict[str, object]:
+    """One destination column of the package's code list, by ISO alpha-2 code.
+    (Calling countrycode() once per code re-reads its list each time: seconds per load.)"""
+    table = countrycode.codelist
+    return {code: value for code, value in zip(table["iso2c"], table[destination]) if code}
+
+
 def _one(code: str, destination: str):
-    value = countrycode.countrycode([code], origin="iso2c", destination=destination)
-    value = value[0] if isinstance(value, list) else value
+    value = _column(destination).get(code)
     if value is None or value == "" or (isinstance(value, float) and value != value):
         return None
     return value

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 from dataclasses import dataclass, field
 from importlib import resources as importlib_resources
@@ -18,7 +17,7 @@ from .. import namespaces as ns
 from ..namespaces import DG, Graphs
 from ..store.base import GraphStore
 from . import checks
-from .rdf import RecordGraphs, build
+from .rdf import RecordGraphs, build, merge
 from .report import Report
 from .shapes import check_shapes
 from .yamlfile import YamlDocument, YamlSyntaxError, parse
@@ -200,7 +199,8 @@ def load(store: GraphStore, paths: Iterable[Path | str], *, dry_run: bool = Fals
         return result
 
     say("building RDF")
-    graphs = build(docs, stored.agents)
+    built = build(docs, stored.agents)
+    graphs = merge(list(built.values()))
     say("checking SHACL shapes")
     check_shapes(graphs, _shape_context(stored), report, fallback_file=result.files[0] if result.files else "")
     if not report.ok:
@@ -214,7 +214,7 @@ def load(store: GraphStore, paths: Iterable[Path | str], *, dry_run: bool = Fals
     if dry_run or not changed:
         return result
     if len(changed) != len(docs):
-        graphs = build(changed, stored.agents)
+        graphs = merge([built[rel] for _, rel in changed])
         result.triples = len(graphs.asserted)
 
     say(f"writing {len(changed)} records")
@@ -224,8 +224,7 @@ def load(store: GraphStore, paths: Iterable[Path | str], *, dry_run: bool = Fals
 
 def _unchanged(doc: YamlDocument, relative: str, stored: _Stored) -> bool:
     previous = stored.records.get(relative)
-    digest = hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
-    return previous is not None and previous == (digest, __version__)
+    return previous is not None and previous == (doc.sha256, __version__)
 
 
 def _write(store: GraphStore, graphs: RecordGraphs) -> None:

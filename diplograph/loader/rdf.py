@@ -71,18 +71,30 @@ def _agents_index(docs: list[YamlDocument], stored_agents: dict[str, URIRef]) ->
     return index
 
 
-def build(docs: list[tuple[YamlDocument, str]], stored_agents: dict[str, URIRef]) -> RecordGraphs:
-    """RDF for checked documents; ``docs`` pairs each with its path relative to the records root."""
-    out = RecordGraphs()
+def build(docs: list[tuple[YamlDocument, str]], stored_agents: dict[str, URIRef]) -> dict[str, RecordGraphs]:
+    """RDF for checked documents, one set of graphs per record file (keyed by its path
+    relative to the records root), so that a load can write only the changed ones."""
     agents = _agents_index([d for d, _ in docs], stored_agents)
+    built: dict[str, RecordGraphs] = {}
     for doc, relative in docs:
+        out = built[relative] = RecordGraphs()
         builder = _Builder(doc, relative, out, agents)
         if document_kind(doc) == "entities":
             _entities(builder)
         else:
             _episode(builder)
         _record(builder, relative)
-    return out
+    return built
+
+
+def merge(parts: list[RecordGraphs]) -> RecordGraphs:
+    merged = RecordGraphs()
+    for part in parts:
+        merged.asserted += part.asserted
+        merged.provenance += part.provenance
+        for subject, origin in part.origins.items():
+            merged.origins.setdefault(subject, origin)
+    return merged
 
 
 def _record(b: _Builder, relative: str) -> None:
@@ -90,7 +102,7 @@ def _record(b: _Builder, relative: str) -> None:
     p.add((b.record, RDF.type, DG.Record))
     p.add((b.record, RDF.type, PROV.Entity))
     p.add((b.record, DG.path, Literal(relative)))
-    p.add((b.record, DG.sha256, Literal(hashlib.sha256(b.doc.text.encode("utf-8")).hexdigest())))
+    p.add((b.record, DG.sha256, Literal(b.doc.sha256)))
     p.add((b.record, RDFS.label, Literal(f"record file {relative}", lang="en")))
 
 

@@ -6,8 +6,10 @@ reported like any other error instead of surfacing as a YAML type.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +42,11 @@ class YamlDocument:
     data: Any
     lines: dict[tuple, int]
     text: str
+
+    @cached_property
+    def sha256(self) -> str:
+        """The digest by which an unchanged file is recognised."""
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
     def line(self, path: tuple) -> int:
         """The line of ``path``, or of its nearest enclosing value."""

@@ -257,7 +257,6 @@ def explain(
     store: StoreOption = DEFAULT_STORE,
 ) -> None:
     """Say in plain words why each link to or from an act was inferred, with its sources."""
-    from . import namespaces as ns
     from .reasoning.explain import explain as explain_act
 
     try:
@@ -282,7 +281,6 @@ def explain(
     for link in found["links"]:
         console.print(f"• {link['explanation']}", highlight=False, markup=False)
         console.print(f"  rule: {link['rule']}", style="dim", highlight=False)
-    _ = ns
 
 
 def main() -> None:  # pragma: no cover - console entry point

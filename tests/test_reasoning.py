@@ -161,3 +161,22 @@ def test_reasoning_is_consistent_and_recorded_as_a_run(reasoned):
     assert result.consistent
     assert result.retaliations >= 7 and result.solidarity >= 5 and result.chains >= 2
     assert store.ask("PREFIX dg: <https://w3id.org/diplograph/ontology#> ASK { GRAPH <https://w3id.org/diplograph/graph/provenance> { ?run a dg:ReasoningRun ; dg:windowDays 30 } }")
+
+
+def test_inconsistencies_are_reported_with_their_record():
+    """cax-dw and prp-pdw: an act both restrictive and conciliatory, and an act whose target is
+    its actor, make the graph inconsistent; each is named with its record file and line."""
+    store = EmbeddedStore(None)
+    assert load(store, EPISODES).ok
+    store.update("""
+        PREFIX dg: <https://w3id.org/diplograph/ontology#>
+        INSERT DATA { GRAPH <https://w3id.org/diplograph/graph/asserted> {
+          <https://w3id.org/diplograph/id/act/ru-expels-cz-20-2021> a dg:RelationsRestoration .
+          <https://w3id.org/diplograph/id/act/sk-expels-ru-3-2021> dg:target <https://w3id.org/diplograph/id/state/SK> .
+        } }""")
+    result = reason(store)
+    assert not result.consistent
+    messages = [str(problem) for problem in result.inconsistencies]
+    disjoint = [m for m in messages if "act/ru-expels-cz-20-2021" in m and "dg:RestrictiveAct" in m and "dg:ConciliatoryAct" in m]
+    assert disjoint and disjoint[0].startswith("[ERROR] records/2021-vrbetice.yaml:")
+    assert any("act/sk-expels-ru-3-2021" in m and "state/SK" in m and "cannot act against itself" in m for m in messages)

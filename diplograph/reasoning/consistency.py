@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..output import short as _short
 from ..store.base import GraphStore
 
 _DISJOINT = """
@@ -51,16 +52,10 @@ class Inconsistency:
         return f"[ERROR] {where} {self.subject}: {self.message}"
 
 
-def _short(iri) -> str:
-    text = str(iri)
-    return text.split("/id/", 1)[-1] if "/id/" in text else text.rsplit("#", 1)[-1]
-
-
 def inconsistencies(store: GraphStore) -> list[Inconsistency]:
     found = []
     for x, c1, c2, path, line in store.select(_DISJOINT):
-        if str(c1) < str(c2) or (x, c2, c1) not in found:
-            found.append(Inconsistency(_short(x), f"is both {_short(c1)} and {_short(c2)}, which are disjoint",
+        found.append(Inconsistency(_short(x), f"is both {_short(c1)} and {_short(c2)}, which are disjoint",
                                        str(path) if path else None, int(line) if line else None))
     for x, p, path, line in store.select(_IRREFLEXIVE):
         found.append(Inconsistency(_short(x), f"{_short(p)} itself, but {_short(p)} is irreflexive (a state cannot act against itself)",

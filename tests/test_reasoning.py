@@ -180,3 +180,18 @@ def test_inconsistencies_are_reported_with_their_record():
     disjoint = [m for m in messages if "act/ru-expels-cz-20-2021" in m and "dg:RestrictiveAct" in m and "dg:ConciliatoryAct" in m]
     assert disjoint and disjoint[0].startswith("[ERROR] records/2021-vrbetice.yaml:")
     assert any("act/sk-expels-ru-3-2021" in m and "state/SK" in m and "cannot act against itself" in m for m in messages)
+
+
+def test_reciprocity_gives_the_median_lag_of_the_answers(reasoned):
+    """CZ's acts against RU in the Vrbětice file were answered after 1 and 0 days (the ricin
+    file is not loaded here): the median is 0.5; Russia's answers mirror or exceed by count."""
+    from diplograph.api import Diplograph
+
+    rows = {(r["sender"].rsplit("/", 1)[-1], r["receiver"].rsplit("/", 1)[-1]): r
+            for r in Diplograph(reasoned[0]).query("reciprocity")}
+    cz_ru = rows[("CZ", "RU")]
+    assert (cz_ru["acts"], cz_ru["answered_acts"]) == (2, 2)
+    assert float(cz_ru["median_lag"]) == 0.5
+    assert (cz_ru["min_lag"], cz_ru["max_lag"]) == (0, 1)
+    lt_ru = rows[("LT", "RU")]
+    assert float(lt_ru["median_lag"]) == 5 and float(lt_ru["share_answered"]) == 1

@@ -263,3 +263,15 @@ def test_relation_levels(synthetic):
     assert level == {("CZ", "chargé d'affaires")}
     later = {(r["sender"].rsplit("/", 1)[-1], r["level"]) for r in graph.query("relation-level", a="CZ", b="RU", date="2021-07-01")}
     assert later == {("CZ", "ambassador")}
+
+
+def test_retaliation_has_one_trigger_among_same_day_acts(synthetic):
+    """10-retaliation-candidates: of several unordered same-day acts of CZ, one (the greatest
+    IRI) counts as the latest, so a response gets one candidate trigger, not all of them."""
+    store = reasoned(synthetic,
+                     synthetic.act("cz-a", announced="2021-04-01"),
+                     synthetic.act("cz-b", type="staff-ceiling", announced="2021-04-01"),
+                     synthetic.act("ru-1", actor="RU", target="CZ", announced="2021-04-05"))
+    rows = store.select("PREFIX dg: <https://w3id.org/diplograph/ontology#> SELECT ?b ?a WHERE { GRAPH <https://w3id.org/diplograph/graph/inferred> { ?b dg:ruleCandidateFor ?a } }")
+    assert {str(a).rsplit("/", 1)[-1] for b, a in rows} == {"cz-b"}
+    assert answers(store, "ru-1") == {"cz-b"}

@@ -195,3 +195,23 @@ def test_reciprocity_gives_the_median_lag_of_the_answers(reasoned):
     assert (cz_ru["min_lag"], cz_ru["max_lag"]) == (0, 1)
     lt_ru = rows[("LT", "RU")]
     assert float(lt_ru["median_lag"]) == 5 and float(lt_ru["share_answered"]) == 1
+
+
+def test_reason_command_exits_1_on_an_inconsistent_graph(tmp_path):
+    from typer.testing import CliRunner
+
+    from diplograph.cli import app
+
+    location = tmp_path / "store"
+    store = EmbeddedStore(location)
+    assert load(store, EPISODES).ok
+    store.update("""
+        PREFIX dg: <https://w3id.org/diplograph/ontology#>
+        INSERT DATA { GRAPH <https://w3id.org/diplograph/graph/asserted> {
+          <https://w3id.org/diplograph/id/act/ru-expels-cz-20-2021> a dg:RelationsRestoration } }""")
+    store.close()
+    result = CliRunner().invoke(app, ["reason", "--store", str(location)])
+    assert result.exit_code == 1
+    assert "records/2021-vrbetice.yaml:" in result.output and "inconsistent" in result.output
+    fine = CliRunner().invoke(app, ["reason", "--store", str(tmp_path / "empty")])
+    assert fine.exit_code == 0

@@ -180,7 +180,8 @@ def stats(
     fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
     store: StoreOption = DEFAULT_STORE,
 ) -> None:
-    """Summarise the graph: triples per graph, acts per episode, type and year, links."""
+    """Summarise the graph: triples per graph, acts per episode, type and year, links, and the
+    agreement of asserted and inferred links (after 'diplograph reason')."""
     graph = _open(store)
     try:
         summary = graph.stats()
@@ -200,7 +201,12 @@ def stats(
     overview.add_row("acts with an asserted solidarity link", str(summary["acts_with_solidarity_link"]))
     overview.add_row("share of acts with an explicit link", f"{summary['share_with_explicit_link']:.0%}")
     for key, value in summary.items():
-        if key.startswith("inferred_") or key.startswith("agreement_"):
+        if key.startswith("agreement_") and isinstance(value, dict):
+            # how many links of a kind the records assert and the rules find, by origin
+            kind = key[len("agreement_"):]
+            for origin, count in value.items():
+                overview.add_row(f"{kind} links, {origin}", str(count))
+        elif key.startswith("inferred_") or key.startswith("agreement_"):
             overview.add_row(key.replace("_", " "), str(value))
     console.print(overview)
     for key, title, column in (("per_episode", "Acts per episode", "episode"), ("per_type", "Acts per type", "type"),

@@ -1,4 +1,5 @@
-"""A summary of what a store holds: graphs, acts per episode, type and year, links."""
+"""A summary of what a store holds: graphs, acts per episode, type and year, links, and how
+far the links the records assert and those the rules infer agree."""
 
 from __future__ import annotations
 
@@ -42,6 +43,43 @@ SELECT (COUNT(DISTINCT ?source) AS ?sources) (COUNT(DISTINCT ?citation) AS ?cita
 }"""
 
 
+ORIGINS = ("asserted and inferred", "asserted only", "inferred only")
+
+# Retaliation: every dg:RetaliationLink of the current run has one origin (20-retaliation-links.rq).
+_AGREEMENT_RETALIATION = _PREFIX + """
+SELECT ?origin (COUNT(DISTINCT ?link) AS ?links) WHERE {
+  GRAPH <https://w3id.org/diplograph/graph/inferred> { ?link a dg:RetaliationLink ; dg:linkOrigin ?origin }
+} GROUP BY ?origin"""
+
+# Solidarity: the rule (30-solidarity.rq) gives only "asserted and inferred" and "inferred only";
+# a pair (act, state) the records assert (dg:inSolidarityWith) that no dg:SolidarityLink confirms
+# is counted "asserted only", as in the stored query 'agreement'. Only once the graph is reasoned.
+_AGREEMENT_SOLIDARITY = _PREFIX + """
+SELECT ?origin (COUNT(DISTINCT ?key) AS ?links) WHERE {
+  {
+    GRAPH <https://w3id.org/diplograph/graph/inferred> { ?link a dg:SolidarityLink ; dg:linkOrigin ?origin }
+    BIND (STR(?link) AS ?key)
+  }
+  UNION
+  {
+    GRAPH <https://w3id.org/diplograph/graph/provenance> { ?run a dg:ReasoningRun ; dg:isCurrentRun true }
+    GRAPH <https://w3id.org/diplograph/graph/asserted> { ?act dg:inSolidarityWith ?supported }
+    FILTER NOT EXISTS {
+      GRAPH <https://w3id.org/diplograph/graph/inferred> { ?any a dg:SolidarityLink ; dg:response ?act ; dg:supported ?supported }
+    }
+    BIND ("asserted only" AS ?origin)
+    BIND (CONCAT(STR(?act), " ", STR(?supported)) AS ?key)
+  }
+} GROUP BY ?origin"""
+
+
+def _by_origin(store: GraphStore, query: str) -> dict[str, int]:
+    counts = dict.fromkeys(ORIGINS, 0)
+    for row in store.select(query).dicts():
+        counts[str(row["origin"])] = int(row["links"] or 0)
+    return counts
+
+
 def statistics(store: GraphStore) -> dict:
     graphs = {str(g).rsplit("/", 1)[-1]: store.count(g)
               for g in (Graphs.ONTOLOGY, Graphs.ASSERTED, Graphs.INFERRED, Graphs.PROVENANCE)}
@@ -59,4 +97,6 @@ def statistics(store: GraphStore) -> dict:
         "per_episode": store.select(_PER_EPISODE).dicts(),
         "per_type": store.select(_PER_TYPE).dicts(),
         "per_year": store.select(_PER_YEAR).dicts(),
+        "agreement_retaliation": _by_origin(store, _AGREEMENT_RETALIATION),
+        "agreement_solidarity": _by_origin(store, _AGREEMENT_SOLIDARITY),
     }

@@ -20,7 +20,6 @@ from pathlib import Path
 
 import pytest
 
-from diplograph import namespaces as ns
 from diplograph.api import Diplograph
 from diplograph.loader import load
 from diplograph.namespaces import DG
@@ -668,11 +667,12 @@ def test_stats_agreement_of_asserted_and_inferred_links(shipped: Reasoned):
     assert retaliation == by_origin
     assert sum(retaliation.values()) == len(shipped.retaliations)
     assert retaliation["asserted only"] >= 10  # Russia's late answers of 2022, Iran 2019, the US 2017, Poland
-    assert solidarity["asserted and inferred"] == sum(1 for link in shipped.solidarity.values() if link["origin"] == "asserted and inferred")
-    assert solidarity["inferred only"] == sum(1 for link in shipped.solidarity.values() if link["origin"] == "inferred only")
+    links = {o: sum(1 for link in shipped.solidarity.values() if link["origin"] == o) for o in origins}
     said = {(a, o) for (a, p, o) in shipped.asserted if p == "inSolidarityWith"}
-    assert solidarity["asserted only"] == len(said - set(shipped.solidarity))
-    assert {("ly-severs-qa-2017", "SA"), ("lv-closes-ru-consulates-2022", "UA")} <= said - set(shipped.solidarity)
+    unconfirmed = said - set(shipped.solidarity)
+    assert solidarity == {**links, "asserted only": links["asserted only"] + len(unconfirmed)}
+    # Ukraine took no act against Russia in the records: Latvia's solidarity with it can have no link
+    assert ("lv-closes-ru-consulates-2022", "UA") in unconfirmed
     assert len(summary["per_episode"]) == len(EPISODES)
 
 

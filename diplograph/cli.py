@@ -14,6 +14,7 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 from rich.table import Table
+from typer.core import TyperGroup
 
 from . import __version__, queries, resources
 from .api import Diplograph
@@ -21,10 +22,25 @@ from .export import FORMATS
 from .loader import Severity
 from .output import Labeller, table, to_csv, to_json
 from .store import DEFAULT_STORE, open_store
+from .store.base import StoreError
 
 EXIT_OK, EXIT_INVALID, EXIT_ERROR = 0, 1, 2
 
+
+class _Commands(TyperGroup):
+    """Every command: a store that fails (a SPARQL server unreachable or refusing a
+    request, an answer cut at the server's row limit) is an error message and exit 2."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except StoreError as exc:
+            errors.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            raise typer.Exit(EXIT_ERROR) from None
+
+
 app = typer.Typer(
+    cls=_Commands,
     help="Diplograph: a knowledge graph of diplomatic relations. Load curated records, reason, query, export.",
     no_args_is_help=True,
     add_completion=False,

@@ -44,6 +44,10 @@ def _python(term: Node | None) -> object:
 Bindings = Mapping[str, Node]
 
 
+class StoreError(RuntimeError):
+    """The store could not do what was asked: unreachable, refused, or an answer it cannot trust."""
+
+
 class GraphStore(ABC):
     """A quad store that speaks SPARQL 1.1. Implementations must keep every
     operation named here atomic: a failure leaves the store as it was."""

@@ -227,6 +227,13 @@ def _unchanged(doc: YamlDocument, relative: str, stored: _Stored) -> bool:
     return previous is not None and previous == (doc.sha256, __version__)
 
 
+_DROP_STAGING = (
+    "DROP SILENT GRAPH <https://w3id.org/diplograph/graph/staging/ontology> ;"
+    "DROP SILENT GRAPH <https://w3id.org/diplograph/graph/staging/asserted> ;"
+    "DROP SILENT GRAPH <https://w3id.org/diplograph/graph/staging/provenance>"
+)
+
+
 def _write(store: GraphStore, graphs: RecordGraphs) -> None:
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     run = ns.load_run(now.strftime("%Y%m%dT%H%M%SZ") + f"-{os.getpid()}")
@@ -238,15 +245,21 @@ def _write(store: GraphStore, graphs: RecordGraphs) -> None:
     for record in provenance.subjects(RDF.type, DG.Record):
         provenance.add((record, PROV.wasGeneratedBy, run))
 
-    store.update(
-        "DROP SILENT GRAPH <https://w3id.org/diplograph/graph/staging/ontology> ;"
-        "DROP SILENT GRAPH <https://w3id.org/diplograph/graph/staging/asserted> ;"
-        "DROP SILENT GRAPH <https://w3id.org/diplograph/graph/staging/provenance>"
-    )
-    store.add_to_graph(Graphs.STAGING_ONTOLOGY, _ntriples_of_ontology())
-    store.add_to_graph(Graphs.STAGING_ASSERTED, graphs.asserted.serialize(format="nt", encoding="utf-8"))
-    store.add_to_graph(Graphs.STAGING_PROVENANCE, provenance.serialize(format="nt", encoding="utf-8"))
-    store.update(_commit_update())
+    store.update(_DROP_STAGING)
+    try:
+        store.add_to_graph(Graphs.STAGING_ONTOLOGY, _ntriples_of_ontology())
+        store.add_to_graph(Graphs.STAGING_ASSERTED, graphs.asserted.serialize(format="nt", encoding="utf-8"))
+        store.add_to_graph(Graphs.STAGING_PROVENANCE, provenance.serialize(format="nt", encoding="utf-8"))
+        store.update(_commit_update())
+    except BaseException:
+        # The graphs in use are untouched until the commit update, which is one
+        # transaction; what a failure leaves is the staging graphs (a remote store
+        # takes several requests to fill them): drop them, if the store still answers.
+        try:
+            store.update(_DROP_STAGING)
+        except Exception:  # noqa: BLE001 - the first error is the one to report
+            pass
+        raise
 
 
 def _ntriples_of_ontology() -> bytes:

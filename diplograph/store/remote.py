@@ -1,6 +1,11 @@
 """A SPARQL 1.1 server as the store: Query and Update over the SPARQL 1.1 Protocol
 (through SPARQLWrapper), and the Graph Store HTTP Protocol where the server has one.
 
+A query run with ``default_graphs`` sees those graphs as its default graph and also
+as its named graphs (the SPARQL Protocol's dataset is exactly the graphs a request
+names); the embedded store keeps every named graph: a ``GRAPH`` pattern on a graph
+outside ``default_graphs`` finds nothing here.
+
 Every request is a POST (Oxigraph refuses GET requests over 8 KB); SELECT and ASK
 ask for JSON results explicitly (Virtuoso answers in RDF/XML at random otherwise),
 CONSTRUCT for N-Triples. Variables are pre-bound by a VALUES block
@@ -110,8 +115,14 @@ class _Wrapper(SPARQLWrapper):
         return urllib.request.urlopen(request), self.returnFormat
 
 
-def _media_type(headers) -> str:
-    return (headers.get("Content-Type") or "").split(";")[0].strip().lower()
+def _lower(headers) -> dict[str, str]:
+    """Response headers with lower-case names (SPARQLWrapper's dictionary only looks
+    names up case-insensitively with [], not with get)."""
+    return {str(name).lower(): value for name, value in headers.items()}
+
+
+def _media_type(headers: dict[str, str]) -> str:
+    return (headers.get("content-type") or "").split(";")[0].strip().lower()
 
 
 def _term(binding: dict):
@@ -265,7 +276,11 @@ class RemoteStore(GraphStore):
         wrapper.queryType = "INSERT" if update else form
         wrapper.addCustomHttpHeader("Accept", accept)
         for graph in default_graphs or ():
+            # The protocol's dataset holds only the graphs named in the request, so the
+            # same graphs are named graphs too: GRAPH <…> on them answers as it does in
+            # the embedded store (which keeps every named graph).
             wrapper.addParameter("default-graph-uri", _iri(graph))
+            wrapper.addParameter("named-graph-uri", _iri(graph))
         if self.user is not None:
             wrapper.setHTTPAuth(self.auth)
             wrapper.setCredentials(self.user, self.password or "", realm=self.realm)
@@ -282,13 +297,13 @@ class RemoteStore(GraphStore):
                 result.response.close()
         except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
             raise self._fail(url, exc, "update" if update else "query") from None
-        headers = result.info()
+        headers = _lower(result.info())
         if not update:
             self._check_cut(url, headers)
         return body, headers
 
-    def _check_cut(self, url: str, headers) -> None:
-        limit = headers.get("X-SPARQL-MaxRows")
+    def _check_cut(self, url: str, headers: dict[str, str]) -> None:
+        limit = headers.get("x-sparql-maxrows")
         if limit:
             raise TruncatedResultError(
                 f"the SPARQL server at {url} cut the answer at its limit of {limit} rows (X-SPARQL-MaxRows): "
@@ -322,7 +337,7 @@ class RemoteStore(GraphStore):
         what = "graph store request"
         try:
             with opener.open(request, timeout=self.timeout) if self.timeout else opener.open(request) as response:
-                return response.read(), response.headers
+                return response.read(), _lower(response.headers)
         except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
             raise self._fail(self.graph_store_url, exc, what) from None
 
@@ -358,7 +373,7 @@ class RemoteStore(GraphStore):
             raise RemoteStoreError(f"the SPARQL server at {self.query_url} gave no ASK result")
         return answer["boolean"]
 
-    def _parse_rdf(self, body: bytes, headers, url: str) -> list[ox.Triple]:
+    def _parse_rdf(self, body: bytes, headers: dict[str, str], url: str) -> list[ox.Triple]:
         media = _media_type(headers)
         if media in ("text/plain", ""):
             media = "application/n-triples"

@@ -25,12 +25,13 @@ import threading
 import time
 import urllib.request
 from collections import Counter
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Iterator
+from typing import ClassVar
 
 import pyoxigraph as ox
 import pytest
@@ -48,7 +49,13 @@ from diplograph.namespaces import BASE, ID
 from diplograph.reasoning import ReasoningResult, reason
 from diplograph.statistics import statistics
 from diplograph.store import EmbeddedStore, GraphStore
-from diplograph.store.remote import RemoteStore, RemoteStoreError, TruncatedResultError, _chunks, endpoints
+from diplograph.store.remote import (
+    RemoteStore,
+    RemoteStoreError,
+    TruncatedResultError,
+    _chunks,
+    endpoints,
+)
 from diplograph.store.terms import to_ox
 from diplograph.store.values import bind_values
 
@@ -219,7 +226,7 @@ def virtuoso_server(directory: Path) -> Iterator[Virtuoso]:
         base = f"http://127.0.0.1:{http_port}"
         _wait_until_answering(base + "/sparql", process, log, 60)
         granted = subprocess.run([isql, f"127.0.0.1:{sql_port}", "dba", "dba", 'exec=GRANT SPARQL_UPDATE TO "SPARQL";'],
-                                 capture_output=True, text=True, timeout=60)
+                                 check=False, capture_output=True, text=True, timeout=60)
         if granted.returncode != 0:
             raise RuntimeError(f"could not grant SPARQL_UPDATE: {granted.stdout}{granted.stderr}")
         yield Virtuoso(base + "/sparql", base + "/sparql-auth")
@@ -758,7 +765,7 @@ class _AuthHandler(BaseHTTPRequestHandler):
     realm = "diplograph-test"
     user, password = "curator", "s3cret: with colon"
     nonce = "dcd98b7102dd2f0e8b11d0f600bfb0c093"
-    seen: list[str] = []
+    seen: ClassVar[list[str]] = []
 
     def log_message(self, *args) -> None:  # quiet
         pass
@@ -792,7 +799,7 @@ class _AuthHandler(BaseHTTPRequestHandler):
         expected = md5(f"{ha1}:{self.nonce}:{fields.get('nc')}:{fields.get('cnonce')}:{fields.get('qop')}:{ha2}")
         return fields.get("username") == self.user and fields.get("response") == expected
 
-    def do_POST(self) -> None:  # noqa: N802 - http.server's name
+    def do_POST(self) -> None:  # http.server's name
         length = int(self.headers.get("Content-Length") or 0)
         self.rfile.read(length)
         self.seen.append(self.headers.get("Authorization") or "")

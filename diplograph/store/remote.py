@@ -38,7 +38,7 @@ import urllib.error
 import urllib.request
 import uuid
 import warnings
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from urllib.parse import unquote, urlencode, urlsplit, urlunsplit
 
 import pyoxigraph as ox

@@ -13,7 +13,7 @@ The embedded store does not use this: pyoxigraph substitutes the terms itself.
 from __future__ import annotations
 
 import re
-from typing import Mapping
+from collections.abc import Mapping
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node

@@ -33,10 +33,8 @@ class Rows(builtins.list):
         self.result = result
 
     def to_dataframe(self):
-        try:
-            import pandas as pd
-        except ImportError as exc:  # pragma: no cover - depends on the environment
-            raise ImportError("to_dataframe() needs pandas: pip install 'diplograph[pandas]'") from exc
+        import pandas as pd
+
         return pd.DataFrame(builtins.list(self), columns=self.variables)
 
 

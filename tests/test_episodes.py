@@ -683,12 +683,13 @@ def test_stats_command_prints_the_agreement_rows(shipped: Reasoned, monkeypatch:
     from typer.testing import CliRunner
 
     from diplograph import cli
+    from diplograph.cli import core
 
     class Unclosed(Diplograph):
         def close(self) -> None:  # the module's store stays open for the other tests
             pass
 
-    monkeypatch.setattr(cli, "_open", lambda location: Unclosed(shipped.store))
+    monkeypatch.setattr(core, "open_graph", lambda location: Unclosed(shipped.store))
     env = {"COLUMNS": "220", "NO_COLOR": "1", "TERM": "dumb"}
     summary = statistics(shipped.store)
     table = CliRunner().invoke(cli.app, ["stats"], env=env)

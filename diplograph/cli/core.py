@@ -1,8 +1,4 @@
-"""The ``diplograph`` command.
-
-Exit codes: 0 ok, 1 invalid data (records that fail their checks, an
-inconsistent graph), 2 usage or runtime error.
-"""
+"""The core commands: load, queries, query, export, stats, reason, explain."""
 
 from __future__ import annotations
 
@@ -12,60 +8,13 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
 from rich.table import Table
-from typer.core import TyperGroup
 
-from . import __version__, queries, resources
-from .api import Diplograph
-from .export import FORMATS
-from .loader import Severity
-from .output import Labeller, table, to_csv, to_json
-from .store import DEFAULT_STORE, open_store
-from .store.base import StoreError
-
-EXIT_OK, EXIT_INVALID, EXIT_ERROR = 0, 1, 2
-
-
-class _Commands(TyperGroup):
-    """Every command: a store that fails (a SPARQL server unreachable or refusing a
-    request, an answer cut at the server's row limit) is an error message and exit 2."""
-
-    def invoke(self, ctx):
-        try:
-            return super().invoke(ctx)
-        except StoreError as exc:
-            errors.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
-            raise typer.Exit(EXIT_ERROR) from None
-
-
-app = typer.Typer(
-    cls=_Commands,
-    help="Diplograph: a knowledge graph of diplomatic relations. Load curated records, reason, query, export.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-console = Console()
-errors = Console(stderr=True)
-
-StoreOption = Annotated[
-    str,
-    typer.Option("--store", "-s", envvar="DIPLOGRAPH_STORE",
-                 help="A store directory (embedded, created if missing) or a SPARQL endpoint URL."),
-]
-
-
-def _fail(message: str, code: int = EXIT_ERROR) -> typer.Exit:
-    errors.print(f"[bold red]error:[/] {message}", highlight=False)
-    return typer.Exit(code)
-
-
-def _open(location: str) -> Diplograph:
-    try:
-        return Diplograph(open_store(location))
-    except Exception as exc:  # the store could not be opened: say why, exit 2
-        raise _fail(str(exc)) from None
+from .. import __version__, queries, resources
+from ..export import FORMATS
+from ..loader import Severity
+from ..output import Labeller, table, to_csv, to_json
+from .base import DEFAULT_STORE, EXIT_INVALID, EXIT_OK, StoreOption, app, console, errors, fail, open_graph
 
 
 @app.callback(invoke_without_command=True)
@@ -85,12 +34,12 @@ def load(
 ) -> None:
     """Check curated YAML records and load them into the store, all or nothing."""
     paths = paths or [resources.records_dir()]
-    graph = _open(store)
+    graph = open_graph(store)
     try:
         with console.status("loading records") as status:
             result = graph.load(*paths, dry_run=dry_run, force=force, progress=lambda m: status.update(m))
     except FileNotFoundError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     finally:
         graph.close()
     for message in result.report.sorted():
@@ -112,7 +61,7 @@ def _parse_params(values: list[str]) -> dict[str, str]:
     params = {}
     for value in values:
         if "=" not in value:
-            raise _fail(f"--param takes key=value, got {value!r}")
+            raise fail(f"--param takes key=value, got {value!r}")
         key, _, text = value.partition("=")
         params[key.strip()] = text
     return params
@@ -141,15 +90,15 @@ def query(
 ) -> None:
     """Run a stored query with named parameters."""
     if fmt not in ("table", "csv", "json"):
-        raise _fail(f"unknown format '{fmt}' (table, csv or json)")
-    graph = _open(store)
+        raise fail(f"unknown format '{fmt}' (table, csv or json)")
+    graph = open_graph(store)
     try:
         named = queries.get(name)
         result, bound = queries.run(graph.store, name, _parse_params(param or []))
         if fmt == "table":
             text = None
             if output:
-                raise _fail("--output needs --format csv or json")
+                raise fail("--output needs --format csv or json")
             console.print(table(result, title=named.title))
             console.print(f"{len(result)} rows", style="dim")
         elif fmt == "csv":
@@ -165,7 +114,7 @@ def query(
             else:
                 sys.stdout.write(text if text.endswith("\n") else text + "\n")
     except queries.QueryError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     finally:
         graph.close()
 
@@ -178,8 +127,8 @@ def export(
 ) -> None:
     """Export the ontology, asserted, inferred and provenance graphs."""
     if fmt not in FORMATS:
-        raise _fail(f"unknown format '{fmt}' (known: {', '.join(FORMATS)})")
-    graph = _open(store)
+        raise fail(f"unknown format '{fmt}' (known: {', '.join(FORMATS)})")
+    graph = open_graph(store)
     try:
         data = graph.export(fmt)
     finally:
@@ -198,7 +147,7 @@ def stats(
 ) -> None:
     """Summarise the graph: triples per graph, acts per episode, type and year, links, and the
     agreement of asserted and inferred links (after 'diplograph reason')."""
-    graph = _open(store)
+    graph = open_graph(store)
     try:
         summary = graph.stats()
     finally:
@@ -244,9 +193,9 @@ def reason(
     """Infer OWL 2 RL consequences, retaliation, solidarity, chains and relation levels."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from .reasoning import owl_rules, reason as run_reasoning, temporal_rules
+    from ..reasoning import owl_rules, reason as run_reasoning, temporal_rules
 
-    graph = _open(store)
+    graph = open_graph(store)
     try:
         total = len(owl_rules()) * 2 + len(temporal_rules())
         with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("round {task.fields[round]}"),
@@ -260,7 +209,7 @@ def reason(
 
             result = run_reasoning(graph.store, window=window, on_rule=on_rule)
     except ValueError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     finally:
         graph.close()
     console.print(f"{result.inferred_triples:,} inferred triples in {result.rounds} rounds (window {window} days): "
@@ -279,19 +228,19 @@ def explain(
     store: StoreOption = DEFAULT_STORE,
 ) -> None:
     """Say in plain words why each link to or from an act was inferred, with its sources."""
-    from .reasoning.explain import explain as explain_act
+    from ..reasoning.explain import explain as explain_act
 
     try:
         iri = queries.coerce(queries.Parameter("act", "act", None, ""), act)
     except queries.QueryError as exc:
-        raise _fail(str(exc)) from None
-    graph = _open(store)
+        raise fail(str(exc)) from None
+    graph = open_graph(store)
     try:
         found = explain_act(graph.store, iri)
     finally:
         graph.close()
     if found["label"] is None:
-        raise _fail(f"no act '{act}' in the store {store}")
+        raise fail(f"no act '{act}' in the store {store}")
     console.print(f"[bold]{act}[/]: {found['label']}", highlight=False)
     console.print("Sources:", style="bold")
     for source in found["sources"]:
@@ -303,11 +252,3 @@ def explain(
     for link in found["links"]:
         console.print(f"• {link['explanation']}", highlight=False, markup=False)
         console.print(f"  rule: {link['rule']}", style="dim", highlight=False)
-
-
-def main() -> None:  # pragma: no cover - console entry point
-    app()
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()

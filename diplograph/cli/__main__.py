@@ -1,0 +1,5 @@
+"""``python -m diplograph.cli``."""
+
+from . import main
+
+main()

@@ -167,14 +167,20 @@ def test_rows_with_parameters_to_dataframe(loaded_graph: Diplograph):
     assert set(frame["role"]) == {"actor", "target"}
 
 
-@pytest.mark.xfail(strict=True, raises=RuntimeError, reason=(
-    "Diplograph.sparql (EmbeddedStore.select) passes keyword bindings as pyoxigraph 'substitutions', which "
-    "pyoxigraph 0.5 accepts only for projected variables: binding ?iri in 'SELECT ?label WHERE { ?iri "
-    "rdfs:label ?label }' raises 'does not contains variable ?iri in its SELECT projection'"))
 def test_sparql_binds_a_variable_that_is_not_projected(loaded_graph: Diplograph):
+    """pyoxigraph substitutes only projected variables; the others are bound by a VALUES block."""
     rows = loaded_graph.sparql("SELECT ?label WHERE { ?iri <http://www.w3.org/2000/01/rdf-schema#label> ?label }",
                                iri=URIRef(ns_state("CZ")))
     assert [row["label"] for row in rows] == ["Czech Republic"]
+
+
+def test_sparql_binding_a_hostile_literal_to_an_unprojected_variable_stays_data(loaded_graph: Diplograph):
+    hostile = Literal('Czech Republic" } } ; DROP ALL #', lang="en")
+    rows = loaded_graph.sparql("SELECT ?iri WHERE { ?iri <http://www.w3.org/2000/01/rdf-schema#label> ?label }",
+                               label=hostile)
+    assert list(rows) == []
+    assert loaded_graph.sparql("SELECT ?iri WHERE { ?iri <http://www.w3.org/2000/01/rdf-schema#label> ?label }",
+                               label=Literal("Czech Republic", lang="en")) == [{"iri": str(ns_state("CZ"))}]
 
 
 def test_sparql_binds_a_projected_variable(loaded_graph: Diplograph):

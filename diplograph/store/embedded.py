@@ -10,6 +10,7 @@ from rdflib import Graph, URIRef
 
 from .base import Bindings, GraphStore, QueryResult
 from .terms import from_ox, to_ox
+from .values import bind_values
 
 _FORMATS = {
     "trig": ox.RdfFormat.TRIG,
@@ -51,11 +52,19 @@ class EmbeddedStore(GraphStore):
 
     def _run(self, query: str, bindings: Bindings | None, default_graphs: Iterable[URIRef] | None):
         options = {}
-        if bindings:
-            options["substitutions"] = {ox.Variable(k): to_ox(v) for k, v in bindings.items()}
         if default_graphs is not None:
             options["default_graph"] = [ox.NamedNode(str(g)) for g in default_graphs]
-        return self._store.query(query, **options)
+        if not bindings:
+            return self._store.query(query, **options)
+        try:
+            return self._store.query(query, substitutions={ox.Variable(k): to_ox(v) for k, v in bindings.items()},
+                                     **options)
+        except RuntimeError as exc:
+            # pyoxigraph substitutes only variables a SELECT projects; for the others the
+            # terms go in as data of a VALUES block, as they do for a remote store
+            if "projection" not in str(exc):
+                raise
+            return self._store.query(bind_values(query, bindings), **options)
 
     def select(self, query, *, bindings=None, default_graphs=None) -> QueryResult:
         solutions = self._run(query, bindings, default_graphs)

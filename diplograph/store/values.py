@@ -7,7 +7,8 @@ the first element of the outermost WHERE group, each term written by rdflib's
 refuses IRIs that are not IRIs). The values are data in a VALUES block, never
 query text: a literal cannot end the block or the group, whatever it holds.
 
-The embedded store does not use this: pyoxigraph substitutes the terms itself.
+The embedded store uses it only for variables a SELECT does not project, which
+pyoxigraph's own substitution refuses.
 """
 
 from __future__ import annotations

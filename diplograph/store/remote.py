@@ -262,8 +262,10 @@ class RemoteStore(GraphStore):
         return RemoteStoreError(f"the {what} to the SPARQL server at {url} failed: {exc}")
 
     def _sparql(self, text: str, form: str, accept: str,
-                default_graphs: Iterable[URIRef] | None = None) -> tuple[bytes, object]:
-        """Send a query (form SELECT, ASK, CONSTRUCT) or an update (form UPDATE) by POST."""
+                default_graphs: Iterable[URIRef] | None = None,
+                named_graphs: Iterable[URIRef] | None = None) -> tuple[bytes, object]:
+        """Send a query (form SELECT, ASK, CONSTRUCT) or an update (form UPDATE) by POST.
+        ``named_graphs`` None names the default graphs as named graphs too (see below)."""
         update = form == "UPDATE"
         wrapper = _Wrapper(self.query_url, updateEndpoint=self.update_url)
         wrapper.setMethod(POST)
@@ -275,11 +277,13 @@ class RemoteStore(GraphStore):
             wrapper.setQuery(text)
         wrapper.queryType = "INSERT" if update else form
         wrapper.addCustomHttpHeader("Accept", accept)
-        for graph in default_graphs or ():
-            # The protocol's dataset holds only the graphs named in the request, so the
-            # same graphs are named graphs too: GRAPH <…> on them answers as it does in
-            # the embedded store (which keeps every named graph).
+        default_graphs = list(default_graphs or ())
+        for graph in default_graphs:
             wrapper.addParameter("default-graph-uri", _iri(graph))
+        # The protocol's dataset holds only the graphs named in the request, so unless told
+        # otherwise the same graphs are named graphs too: GRAPH <…> on them answers as it
+        # does in the embedded store (which keeps every named graph).
+        for graph in named_graphs if named_graphs is not None else default_graphs:
             wrapper.addParameter("named-graph-uri", _iri(graph))
         if self.user is not None:
             wrapper.setHTTPAuth(self.auth)
@@ -345,8 +349,8 @@ class RemoteStore(GraphStore):
     # Queries
     # ------------------------------------------------------------------
 
-    def _json(self, text: str, form: str, bindings, default_graphs) -> dict:
-        body, headers = self._sparql(bind_values(text, bindings), form, _RESULTS_JSON, default_graphs)
+    def _json(self, text: str, form: str, bindings, default_graphs, named_graphs=None) -> dict:
+        body, headers = self._sparql(bind_values(text, bindings), form, _RESULTS_JSON, default_graphs, named_graphs)
         try:
             return json.loads(body)
         except ValueError:
@@ -355,8 +359,9 @@ class RemoteStore(GraphStore):
                 f"(Content-Type {_media_type(headers) or 'none'})") from None
 
     def select(self, query: str, *, bindings: Bindings | None = None,
-               default_graphs: Iterable[URIRef] | None = None) -> QueryResult:
-        answer = self._json(query, "SELECT", bindings, default_graphs)
+               default_graphs: Iterable[URIRef] | None = None,
+               named_graphs: Iterable[URIRef] | None = None) -> QueryResult:
+        answer = self._json(query, "SELECT", bindings, default_graphs, named_graphs)
         try:
             variables = list(answer["head"]["vars"])
             rows = [tuple(_term(b[v]) if v in b else None for v in variables)
@@ -367,8 +372,9 @@ class RemoteStore(GraphStore):
         return QueryResult(variables, rows)
 
     def ask(self, query: str, *, bindings: Bindings | None = None,
-            default_graphs: Iterable[URIRef] | None = None) -> bool:
-        answer = self._json(query, "ASK", bindings, default_graphs)
+            default_graphs: Iterable[URIRef] | None = None,
+            named_graphs: Iterable[URIRef] | None = None) -> bool:
+        answer = self._json(query, "ASK", bindings, default_graphs, named_graphs)
         if not isinstance(answer.get("boolean"), bool):
             raise RemoteStoreError(f"the SPARQL server at {self.query_url} gave no ASK result")
         return answer["boolean"]
@@ -385,16 +391,18 @@ class RemoteStore(GraphStore):
         except SyntaxError as exc:
             raise RemoteStoreError(f"the SPARQL server at {url} sent {media} that does not parse: {exc}") from None
 
-    def _construct(self, query: str, bindings=None, default_graphs=None) -> list[ox.Triple]:
-        body, headers = self._sparql(bind_values(query, bindings), "CONSTRUCT", _RDF_ACCEPT, default_graphs)
+    def _construct(self, query: str, bindings=None, default_graphs=None, named_graphs=None) -> list[ox.Triple]:
+        body, headers = self._sparql(bind_values(query, bindings), "CONSTRUCT", _RDF_ACCEPT, default_graphs,
+                                     named_graphs)
         triples = self._parse_rdf(body, headers, self.query_url)
         self._check_rows(self.query_url, len(triples))
         return triples
 
     def construct(self, query: str, *, bindings: Bindings | None = None,
-                  default_graphs: Iterable[URIRef] | None = None) -> Graph:
+                  default_graphs: Iterable[URIRef] | None = None,
+                  named_graphs: Iterable[URIRef] | None = None) -> Graph:
         graph = Graph()
-        for t in self._construct(query, bindings, default_graphs):
+        for t in self._construct(query, bindings, default_graphs, named_graphs):
             graph.add((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)))
         return graph
 

@@ -71,11 +71,58 @@ def test_unknown_state_code_as_actor_is_reported_at_the_actor_line(synthetic, st
                  "actor: unknown state 'CZE'", "alpha-2")
 
 
-def test_organisation_as_actor_is_reported_at_the_actor_line(synthetic, store):
-    path = synthetic.episode(synthetic.act("eu-expels-ru-test", actor="EU"))
+def test_organisation_as_actor_is_loaded(synthetic, store):
+    """An organisation of the registry may take an act (the EU declaring staff of a Russian
+    mission persona non grata): its IRI is the act's actor, with its dyad."""
+    synthetic.episode(synthetic.act("eu-expels-ru-test", actor="EU", persons=19),
+                      synthetic.act("ru-expels-eu-test", actor="RU", target="EU", announced="2021-04-27", persons=18,
+                                    in_response_to=["eu-expels-ru-test"]))
     result = load(store, [synthetic.dir])
-    assert_error(result, path, synthetic.line_of(path, "actor: EU"), "act eu-expels-ru-test",
+    assert result.ok, str(result.report)
+    act = ns.act("eu-expels-ru-test")
+    assert _objects(store, act, DG.actor) == {ns.organisation("EU")}
+    assert _objects(store, act, DG.dyad) == {ns.dyad("EU", "RU")}
+
+
+def test_organisation_as_sending_state_of_a_mission_is_reported_at_its_line(synthetic, store):
+    """Missions are still sent by states only."""
+    text = synthetic.episode_text(synthetic.act("ru-expels-eu-test", actor="RU", target="EU"))
+    text = text.replace("acts:\n", "missions:\n  - id: eu-delegation-moscow\n    type: embassy\n    sending: EU\n"
+                                    "    host: RU\n    sources: [s1]\n\nacts:\n", 1)
+    path = synthetic.write("test-episode", text)
+    result = load(store, [synthetic.dir])
+    assert_error(result, path, synthetic.line_of(path, "sending: EU"), "mission eu-delegation-moscow",
                  "'EU' is an organisation, not a state")
+
+
+def test_reason_outside_diplomacy_needs_a_reason_and_is_loaded(synthetic, store):
+    """``reason_outside_diplomacy: true`` says the stated reason lies outside diplomacy: without a
+    reason it is an error at its line; with one, the act has dg:reasonOutsideDiplomacy true."""
+    path = synthetic.episode(synthetic.act("cz-expels-ru-test", reason_outside_diplomacy="true"))
+    result = load(store, [synthetic.dir])
+    assert_error(result, path, synthetic.line_of(path, "reason_outside_diplomacy: true"), "act cz-expels-ru-test",
+                 "reason_outside_diplomacy", "reason")
+    synthetic.episode(synthetic.act("cz-expels-ru-test", reason="Over the killing of a dissident.",
+                                    reason_outside_diplomacy="true"))
+    result = load(store, [synthetic.dir])
+    assert result.ok, str(result.report)
+    assert _values(store, ns.act("cz-expels-ru-test"), DG.reasonOutsideDiplomacy) == {True}
+
+
+def test_counts_are_stored_as_integers(synthetic, store):
+    """Persons, ceilings and reported figures are xsd:integer (0 or more is the shapes' check):
+    a store that keeps only xsd:integer gives back what was loaded."""
+    synthetic.episode(synthetic.act("cz-caps-ru-test", type="staff-ceiling", ceiling=7, extra="""
+        figures:
+          - value: 63
+            source: s1"""), synthetic.act("cz-expels-ru-test", announced="2021-04-18", persons=2))
+    result = load(store, [synthetic.dir])
+    assert result.ok, str(result.report)
+    xsd_integer = "http://www.w3.org/2001/XMLSchema#integer"
+    datatypes = {str(o.datatype) for o in _objects(store, ns.act("cz-caps-ru-test"), DG.staffCeiling)}
+    datatypes |= {str(o.datatype) for o in _objects(store, ns.act("cz-expels-ru-test"), DG.personsAffected)}
+    datatypes |= {str(o.datatype) for o in _objects(store, ns.figure("cz-caps-ru-test", 1), DG.value)}
+    assert datatypes == {xsd_integer}
 
 
 def test_deadline_before_announcement_is_reported_at_the_deadline_line(synthetic, store):

@@ -11,7 +11,12 @@ from rdflib.namespace import RDF
 from diplograph import namespaces as ns
 from diplograph.loader import load
 from diplograph.namespaces import DG, Graphs
-from diplograph.reasoning import owl_rules, reason
+from diplograph.reasoning import (
+    DEFAULT_RETALIATION_WINDOW,
+    DEFAULT_SOLIDARITY_WINDOW,
+    owl_rules,
+    reason,
+)
 from diplograph.reasoning.engine import run_to_fixpoint
 from diplograph.reasoning.reference import owlrl_inferred, without_keys
 from diplograph.store import EmbeddedStore
@@ -139,12 +144,38 @@ def test_unrelated_third_state_without_link_or_membership_is_not_solidarity(reas
 
 
 def test_outside_the_window_the_rule_finds_nothing_and_the_asserted_link_stays():
+    """With both windows at 0 days the rules alone find nothing beyond answers on the same day,
+    and every link the records assert stays, as "asserted only": retaliation and solidarity alike."""
     store = EmbeddedStore(None)
     assert load(store, EPISODES).ok
-    reason(store, window=0)
+    result = reason(store, window=0)
+    assert (result.retaliation_window, result.solidarity_window) == (0, 0)
     link = retaliation(store, "ru-expels-cz-20-2021", "cz-expels-ru-18-2021")
     assert link["origin"] == "asserted only"
-    assert support(store, "sk-expels-ru-3-2021", "CZ") is None
+    assert support(store, "sk-expels-ru-3-2021", "CZ")["origin"] == "asserted only"
+    links = store.select(_LINK).dicts() + store.select(_SUPPORT.replace("?origin WHERE", "?origin ?lag WHERE").replace(
+        "dg:linkOrigin ?origin .", "dg:linkOrigin ?origin ; dg:lagDays ?lag .")).dicts()
+    assert {row["origin"] for row in links if row["lag"] > 0} == {"asserted only"}
+    assert {row["origin"] for row in links if row["lag"] == 0} == {"asserted and inferred"}  # the same-day answers of 2021 and 2023
+
+
+def test_the_two_windows_are_set_apart_and_recorded_on_the_run():
+    """reason(): the retaliation window (default 90 days) and the solidarity window (default 30)
+    are stored on the run's node (dg:windowDays, dg:solidarityWindowDays); each can be set."""
+    store = EmbeddedStore(None)
+    assert load(store, EPISODES).ok
+    result = reason(store, retaliation_window=0)
+    assert (result.retaliation_window, result.solidarity_window) == (0, DEFAULT_SOLIDARITY_WINDOW)
+    assert store.ask("""PREFIX dg: <https://w3id.org/diplograph/ontology#> ASK { GRAPH <https://w3id.org/diplograph/graph/provenance> {
+        ?run dg:isCurrentRun true ; dg:windowDays 0 ; dg:solidarityWindowDays 30 } }""")
+    assert retaliation(store, "ru-expels-cz-20-2021", "cz-expels-ru-18-2021")["origin"] == "asserted only"
+    assert support(store, "sk-expels-ru-3-2021", "CZ")["origin"] == "asserted and inferred"
+    result = reason(store, solidarity_window=0)
+    assert (result.retaliation_window, result.solidarity_window) == (DEFAULT_RETALIATION_WINDOW, 0)
+    assert retaliation(store, "ru-expels-cz-20-2021", "cz-expels-ru-18-2021")["origin"] == "asserted and inferred"
+    assert support(store, "sk-expels-ru-3-2021", "CZ")["origin"] == "asserted only"
+    with pytest.raises(ValueError, match="solidarity window"):
+        reason(store, solidarity_window=-1)
 
 
 def test_relation_level_after_the_2023_expulsions(reasoned):
@@ -160,7 +191,9 @@ def test_reasoning_is_consistent_and_recorded_as_a_run(reasoned):
     store, result = reasoned
     assert result.consistent
     assert result.retaliations >= 7 and result.solidarity >= 5 and result.chains >= 2
-    assert store.ask("PREFIX dg: <https://w3id.org/diplograph/ontology#> ASK { GRAPH <https://w3id.org/diplograph/graph/provenance> { ?run a dg:ReasoningRun ; dg:windowDays 30 } }")
+    assert (result.retaliation_window, result.solidarity_window) == (DEFAULT_RETALIATION_WINDOW, DEFAULT_SOLIDARITY_WINDOW)
+    assert store.ask("PREFIX dg: <https://w3id.org/diplograph/ontology#> ASK { GRAPH <https://w3id.org/diplograph/graph/provenance> { "
+                     f"?run a dg:ReasoningRun ; dg:windowDays {DEFAULT_RETALIATION_WINDOW} ; dg:solidarityWindowDays {DEFAULT_SOLIDARITY_WINDOW} }} }}")
 
 
 def test_inconsistencies_are_reported_with_their_record():
@@ -215,3 +248,17 @@ def test_reason_command_exits_1_on_an_inconsistent_graph(tmp_path):
     assert "records/2021-vrbetice.yaml:" in result.output and "inconsistent" in result.output
     fine = CliRunner().invoke(app, ["reason", "--store", str(tmp_path / "empty")])
     assert fine.exit_code == 0
+
+
+def test_explain_gives_the_ratio_range_where_the_sources_differ(reasoned):
+    """explain: the Czech cap of 2021 made 63 or 81 Russians leave (the sources differ) for the
+    20 Czechs Russia expelled: the sentence gives the range of the ratio and the class, never one
+    of the figures silently."""
+    from diplograph.reasoning.explain import explain
+
+    found = explain(reasoned[0], ns.act("cz-caps-ru-embassy-2021"))
+    sentence = next(link["explanation"] for link in found["links"]
+                    if link["response"] == str(ns.act("cz-caps-ru-embassy-2021")))
+    assert "an escalation" in sentence
+    assert "count ratio between 3.15 and 4.05, as the sources give different figures" in sentence
+    assert "within the 90-day retaliation window" in sentence

@@ -68,9 +68,12 @@ def test_prp_dom():
 
 
 def test_prp_rng():
-    """prp-rng: 'x dg:actor y' entails 'y a dg:State' (the range of dg:actor)."""
-    inferred = run_owl_rule("prp-rng", "id:act/x dg:actor id:state/ZZ .")
+    """prp-rng: 'm dg:member y' entails 'y a dg:State' (the range of dg:member); 'x dg:actor y'
+    entails 'y a dg:Agent' and no more, for organisations act too."""
+    inferred = run_owl_rule("prp-rng", "id:membership/m dg:member id:state/ZZ . id:act/x dg:actor id:organisation/YY .")
     assert t("id:state/ZZ", "a", "dg:State") in inferred
+    assert t("id:organisation/YY", "a", "dg:Agent") in inferred
+    assert t("id:organisation/YY", "a", "dg:State") not in inferred
 
 
 def test_prp_inv():
@@ -130,7 +133,9 @@ def test_every_owl_rule_has_a_test():
 # Temporal rules, on synthetic episodes
 # ---------------------------------------------------------------------------
 
-def reasoned(synthetic, *acts: str, window: int = 30) -> EmbeddedStore:
+def reasoned(synthetic, *acts: str, window: int | None = 30) -> EmbeddedStore:
+    """Load a synthetic episode and reason, with both windows at ``window`` days (None: the
+    defaults, 90 days for retaliation and 30 for solidarity)."""
     synthetic.episode(*acts)
     store = EmbeddedStore(None)
     result = load(store, [synthetic.dir])
@@ -266,8 +271,9 @@ def test_relation_levels(synthetic):
 
 
 def test_retaliation_has_one_trigger_among_same_day_acts(synthetic):
-    """10-retaliation-candidates: of several unordered same-day acts of CZ, one (the greatest
-    IRI) counts as the latest, so a response gets one candidate trigger, not all of them."""
+    """10-retaliation-candidates: of several unordered same-day acts of CZ, one (the closest on
+    the ladder to the response, here a tie on rung 2, then the greatest IRI) counts as the
+    latest, so a response gets one candidate trigger, not all of them."""
     store = reasoned(synthetic,
                      synthetic.act("cz-a", announced="2021-04-01"),
                      synthetic.act("cz-b", type="staff-ceiling", announced="2021-04-01"),
@@ -275,3 +281,217 @@ def test_retaliation_has_one_trigger_among_same_day_acts(synthetic):
     rows = store.select("PREFIX dg: <https://w3id.org/diplograph/ontology#> SELECT ?b ?a WHERE { GRAPH <https://w3id.org/diplograph/graph/inferred> { ?b dg:ruleCandidateFor ?a } }")
     assert {str(a).rsplit("/", 1)[-1] for b, a in rows} == {"cz-b"}
     assert answers(store, "ru-1") == {"cz-b"}
+
+
+def ratio_range(store: EmbeddedStore, response: str) -> list[tuple]:
+    rows = store.select(
+        "PREFIX dg: <https://w3id.org/diplograph/ontology#> SELECT ?b ?a ?low ?high ?ratio WHERE { GRAPH <https://w3id.org/diplograph/graph/inferred> {"
+        " ?l a dg:RetaliationLink ; dg:response ?b ; dg:trigger ?a . OPTIONAL { ?l dg:countRatioMin ?low } OPTIONAL { ?l dg:countRatioMax ?high }"
+        " OPTIONAL { ?l dg:countRatio ?ratio } } }").dicts()
+    return sorted((str(r["a"]).rsplit("/", 1)[-1], *(None if r.get(k) is None else float(r[k]) for k in ("low", "high", "ratio")))
+                  for r in rows if str(r["b"]) == str(ns.act(response)))
+
+
+def proportionality(store: EmbeddedStore, response: str) -> list[str]:
+    return sorted(str(c).rsplit("#", 1)[-1] for c in link_field(store, response, "proportionality"))
+
+
+def solidarity_links(store: EmbeddedStore, act: str) -> dict[str, tuple]:
+    """supported state -> (trigger, origin, lag) of the solidarity links of ``act``."""
+    rows = store.select(
+        "PREFIX dg: <https://w3id.org/diplograph/ontology#> SELECT ?c ?x ?a ?origin ?lag WHERE { GRAPH <https://w3id.org/diplograph/graph/inferred> {"
+        " ?l a dg:SolidarityLink ; dg:response ?c ; dg:supported ?x ; dg:trigger ?a ; dg:linkOrigin ?origin ; dg:lagDays ?lag } }").dicts()
+    return {str(r["x"]).rsplit("/", 1)[-1]: (str(r["a"]).rsplit("/", 1)[-1], r["origin"], r["lag"])
+            for r in rows if str(r["c"]) == str(ns.act(act))}
+
+
+def chains(store: EmbeddedStore) -> dict[str, str]:
+    rows = store.select("PREFIX dg: <https://w3id.org/diplograph/ontology#> SELECT ?act ?chain WHERE { GRAPH <https://w3id.org/diplograph/graph/inferred> { ?act dg:inChain ?chain } }")
+    return {str(a).rsplit("/", 1)[-1]: str(c).rsplit("/", 1)[-1] for a, c in rows}
+
+
+FIGURES = """
+    figures:
+      - value: {0}
+        source: s1
+      - value: {1}
+        source: s1"""
+
+
+def test_retaliation_window_is_90_days_by_default(synthetic):
+    """10-retaliation-candidates: an answer 60 days later 'dg:retaliatesFor' its trigger under the
+    default retaliation window of 90 days; one 100 days later does not."""
+    store = reasoned(synthetic,
+                     synthetic.act("cz-1", announced="2021-01-01"),
+                     synthetic.act("ru-1", actor="RU", target="CZ", announced="2021-03-02"),
+                     synthetic.act("sk-1", actor="SK", announced="2021-01-01"),
+                     synthetic.act("ru-sk", actor="RU", target="SK", announced="2021-04-11"), window=None)
+    assert answers(store, "ru-1") == {"cz-1"} and link_field(store, "ru-1", "lagDays") == [60]
+    assert answers(store, "ru-sk") == set()
+
+
+def test_retaliation_not_for_an_act_with_a_reason_outside_diplomacy(synthetic):
+    """10-retaliation-candidates: an act whose record gives a reason outside diplomacy
+    (dg:reasonOutsideDiplomacy) is no 'dg:ruleCandidateFor' anything; the same act without the
+    flag is; with an asserted dg:inResponseTo the asserted link stays."""
+    raid = {"reason": "Over a police raid on its embassy.", "reason_outside_diplomacy": "true"}
+    store = reasoned(synthetic,
+                     synthetic.act("cz-1", announced="2021-04-01"),
+                     synthetic.act("ru-raid", actor="RU", target="CZ", announced="2021-04-02", **raid),
+                     synthetic.act("sk-1", actor="SK", announced="2021-04-01"),
+                     synthetic.act("ru-sk", actor="RU", target="SK", announced="2021-04-02", reason="Over a police raid on its embassy."),
+                     synthetic.act("pl-1", actor="PL", announced="2021-04-01"),
+                     synthetic.act("ru-pl", actor="RU", target="PL", announced="2021-04-02", in_response_to=["pl-1"], **raid))
+    assert answers(store, "ru-raid") == set()
+    assert answers(store, "ru-sk") == {"sk-1"}
+    assert answers(store, "ru-pl") == {"pl-1"} and link_field(store, "ru-pl", "linkOrigin") == ["asserted only"]
+
+
+def test_retaliation_an_act_with_a_reason_outside_diplomacy_answers_nothing_in_between(synthetic):
+    """10-retaliation-candidates: a Russian act over a raid (reason outside diplomacy) between the
+    Czech act and Russia's later answer does not answer the Czech act: the later act does."""
+    store = reasoned(synthetic,
+                     synthetic.act("cz-1", announced="2021-04-01"),
+                     synthetic.act("ru-raid", actor="RU", target="CZ", announced="2021-04-03",
+                                   reason="Over a raid.", reason_outside_diplomacy="true"),
+                     synthetic.act("ru-1", actor="RU", target="CZ", announced="2021-04-10"))
+    assert answers(store, "ru-1") == {"cz-1"}
+
+
+def test_retaliation_same_day_triggers_prefer_the_closest_rung(synthetic):
+    """10-retaliation-candidates: of CZ's unordered acts of one day (ambassador expelled, rank 3;
+    consulate closed, rank 5), RU's consulate closure 'dg:retaliatesFor' the consulate closure and
+    RU's ambassador expulsion the ambassador expulsion, whatever their IRIs."""
+    store = reasoned(synthetic,
+                     synthetic.act("cz-a-consulate", type="consulate-closure", announced="2021-04-01"),
+                     synthetic.act("cz-b-ambassador", type="ambassador-expulsion", announced="2021-04-01", persons=1),
+                     synthetic.act("ru-consulate", type="consulate-closure", actor="RU", target="CZ", announced="2021-04-10"),
+                     synthetic.act("sk-z-consulate", type="consulate-closure", actor="SK", announced="2021-04-01"),
+                     synthetic.act("sk-y-ambassador", type="ambassador-expulsion", actor="SK", announced="2021-04-01", persons=1),
+                     synthetic.act("ru-sk-ambassador", type="ambassador-expulsion", actor="RU", target="SK", announced="2021-04-10", persons=1))
+    assert answers(store, "ru-consulate") == {"cz-a-consulate"}
+    assert answers(store, "ru-sk-ambassador") == {"sk-y-ambassador"}
+
+
+def test_retaliation_proportionality_uses_reported_figures(synthetic):
+    """20-retaliation-links: with no agreed number, the per-source figures count: 15 for 17 or 18
+    is a 'dg:DeEscalation' with dg:countRatioMin 15/18 and dg:countRatioMax 15/17 and no exact
+    dg:countRatio; 2 for 1 or 3 straddles the trigger, so it is a mirror on the same rung."""
+    store = reasoned(synthetic,
+                     synthetic.act("nl-1", actor="NL", announced="2021-04-01", extra=FIGURES.format(17, 18)),
+                     synthetic.act("ru-nl", actor="RU", target="NL", announced="2021-04-20", persons=15),
+                     synthetic.act("cz-1", announced="2021-04-01", extra=FIGURES.format(1, 3)),
+                     synthetic.act("ru-cz", actor="RU", target="CZ", announced="2021-04-20", persons=2))
+    assert proportionality(store, "ru-nl") == ["DeEscalation"]
+    assert ratio_range(store, "ru-nl") == [("nl-1", 15 / 18, 15 / 17, None)]
+    assert proportionality(store, "ru-cz") == ["Mirror"]
+    assert ratio_range(store, "ru-cz") == [("cz-1", 2 / 3, 2.0, None)]
+
+
+def test_retaliation_proportionality_sums_all_triggers_of_one_response(synthetic):
+    """20-retaliation-links: an answer to two triggers (asserted) is measured against both: 34
+    for 35 + 6 is a 'dg:DeEscalation' on each link, ratio 34/41, although 34 > 6."""
+    store = reasoned(synthetic,
+                     synthetic.act("fr-6", actor="FR", announced="2021-04-01", persons=6),
+                     synthetic.act("fr-35", actor="FR", announced="2021-04-04", persons=35),
+                     synthetic.act("ru-fr", actor="RU", target="FR", announced="2021-05-18", persons=34,
+                                   in_response_to=["fr-35", "fr-6"]))
+    assert proportionality(store, "ru-fr") == ["DeEscalation", "DeEscalation"]
+    assert ratio_range(store, "ru-fr") == [("fr-35", 34 / 41, 34 / 41, 34 / 41), ("fr-6", 34 / 41, 34 / 41, 34 / 41)]
+
+
+def test_retaliation_no_ratio_when_a_trigger_has_no_count(synthetic):
+    """20-retaliation-links: when one of the triggers has no count, the sum is unknown: no ratio,
+    and on the same rung a mirror."""
+    store = reasoned(synthetic,
+                     synthetic.act("fr-a", actor="FR", announced="2021-04-01"),
+                     synthetic.act("fr-b", actor="FR", announced="2021-04-04", persons=35),
+                     synthetic.act("ru-fr", actor="RU", target="FR", announced="2021-05-18", persons=34,
+                                   in_response_to=["fr-a", "fr-b"]))
+    assert proportionality(store, "ru-fr") == ["Mirror", "Mirror"]
+    assert ratio_range(store, "ru-fr") == [("fr-a", None, None, None), ("fr-b", None, None, None)]
+
+
+def test_retaliation_between_an_organisation_and_a_state(synthetic):
+    """10-retaliation-candidates, 20-retaliation-links: RU's expulsion of 18 EU staff
+    'dg:retaliatesFor' the EU's expulsion of 19 Russians, a de-escalation."""
+    store = reasoned(synthetic,
+                     synthetic.act("eu-1", actor="EU", announced="2021-04-05", persons=19),
+                     synthetic.act("ru-eu", actor="RU", target="EU", announced="2021-04-15", persons=18))
+    assert answers(store, "ru-eu") == {"eu-1"}
+    assert proportionality(store, "ru-eu") == ["DeEscalation"]
+
+
+def test_solidarity_window_is_30_days_by_default(synthetic):
+    """30-solidarity: SK's expulsion 20 days after CZ's 'dg:supports' CZ (origin 'inferred
+    only'); PL's, 40 days after CZ's, supports CZ by membership no more (only SK, 20 days
+    before it); an asserted link that far is kept as 'asserted only'."""
+    store = reasoned(synthetic,
+                     synthetic.act("cz-1", announced="2021-04-01"),
+                     synthetic.act("sk-1", actor="SK", announced="2021-04-21"),
+                     synthetic.act("pl-1", actor="PL", announced="2021-05-11"),
+                     synthetic.act("ee-1", actor="EE", announced="2021-05-11", in_solidarity_with=["CZ"]), window=None)
+    assert solidarity_links(store, "sk-1") == {"CZ": ("cz-1", "inferred only", 20)}
+    assert solidarity_links(store, "pl-1") == {"SK": ("sk-1", "inferred only", 20)}
+    assert solidarity_links(store, "ee-1") == {"CZ": ("cz-1", "asserted only", 40)}
+
+
+def test_solidarity_asserted_on_the_same_day_is_kept(synthetic):
+    """30-solidarity: an act the records say was 'in solidarity with' SK and PL, taken the day
+    they acted, 'dg:supports' both ('asserted only', lag 0, their acts of that day as triggers);
+    a same-day act sharing a membership and saying nothing supports no one."""
+    store = reasoned(synthetic,
+                     synthetic.act("sk-1", actor="SK", announced="2021-04-01"),
+                     synthetic.act("pl-1", actor="PL", announced="2021-04-01"),
+                     synthetic.act("ee-1", actor="EE", announced="2021-04-01", in_solidarity_with=["SK", "PL"]),
+                     synthetic.act("lv-1", actor="LV", announced="2021-04-01"))
+    assert solidarity_links(store, "ee-1") == {"SK": ("sk-1", "asserted only", 0), "PL": ("pl-1", "asserted only", 0)}
+    assert supports(store, "lv-1") == set()
+
+
+def test_solidarity_asserted_outside_the_window_joins_no_chain(synthetic):
+    """30-solidarity, 40-chains: solidarity asserted with an act a year earlier is kept
+    ('asserted only', no dg:followsInSolidarity), and the two tit-for-tat chains stay apart."""
+    store = reasoned(synthetic,
+                     synthetic.act("lt-1", actor="LT", announced="2022-04-04"),
+                     synthetic.act("ru-lt", actor="RU", target="LT", announced="2022-04-21"),
+                     synthetic.act("ee-1", actor="EE", announced="2023-01-11"),
+                     synthetic.act("ru-ee", actor="RU", target="EE", announced="2023-01-23"),
+                     synthetic.act("lv-1", actor="LV", announced="2023-01-23", in_solidarity_with=["EE", "LT"]))
+    assert solidarity_links(store, "lv-1") == {"EE": ("ee-1", "asserted and inferred", 12), "LT": ("lt-1", "asserted only", 294)}
+    chain = chains(store)
+    assert chain["lv-1"] == chain["ee-1"] == chain["ru-ee"] == "ee-1"
+    assert chain["lt-1"] == chain["ru-lt"] == "lt-1"
+
+
+def test_solidarity_not_by_membership_for_an_act_with_a_reason_outside_diplomacy(synthetic):
+    """30-solidarity: SK, sharing EU and NATO with CZ, acting three days after it over a reason
+    outside diplomacy supports no one by membership; said to be in solidarity, it 'dg:supports' CZ."""
+    own = {"reason": "Over the killing of civilians in a war.", "reason_outside_diplomacy": "true"}
+    store = reasoned(synthetic,
+                     synthetic.act("cz-1", announced="2021-04-01"),
+                     synthetic.act("sk-1", actor="SK", announced="2021-04-04", **own),
+                     synthetic.act("pl-1", actor="PL", announced="2021-04-04", in_solidarity_with=["CZ"], **own))
+    assert supports(store, "sk-1") == set()
+    assert solidarity_links(store, "pl-1") == {"CZ": ("cz-1", "asserted and inferred", 3)}
+
+
+def test_solidarity_same_day_triggers_prefer_the_closest_rung(synthetic):
+    """30-solidarity: of CZ's unordered acts of one day, SK's consulate closure supports CZ with
+    CZ's consulate closure as the trigger, not its staff expulsion."""
+    store = reasoned(synthetic,
+                     synthetic.act("cz-a-consulate", type="consulate-closure", announced="2021-04-01"),
+                     synthetic.act("cz-b-staff", announced="2021-04-01"),
+                     synthetic.act("sk-1", type="consulate-closure", actor="SK", announced="2021-04-04"))
+    assert solidarity_links(store, "sk-1") == {"CZ": ("cz-a-consulate", "inferred only", 3)}
+
+
+def test_solidarity_not_for_an_answer_to_ones_own_trigger_in_the_retaliation_window(synthetic):
+    """30-solidarity: an act that retaliates for the actor's own trigger (60 days earlier, within
+    the retaliation window) is no solidarity by membership, even right after an ally's act."""
+    store = reasoned(synthetic,
+                     synthetic.act("ru-sk", actor="RU", target="SK", announced="2021-02-01"),
+                     synthetic.act("cz-1", announced="2021-04-01"),
+                     synthetic.act("sk-1", actor="SK", announced="2021-04-02"), window=None)
+    assert answers(store, "sk-1") == {"ru-sk"}
+    assert supports(store, "sk-1") == set()

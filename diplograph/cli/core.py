@@ -187,13 +187,25 @@ def stats(
 
 @app.command()
 def reason(
-    window: Annotated[int, typer.Option("--window", "-w", help="Days within which an act can answer or support another.")] = 30,
+    window: Annotated[int | None, typer.Option(
+        "--window", "-w", help="Days for both windows at once (overridden by the two options below).")] = None,
+    retaliation_window: Annotated[int | None, typer.Option(
+        "--retaliation-window", show_default="90",
+        help="Days within which an act of the other side can answer an act.")] = None,
+    solidarity_window: Annotated[int | None, typer.Option(
+        "--solidarity-window", show_default="30",
+        help="Days within which a third state's act can support another's.")] = None,
     store: StoreOption = DEFAULT_STORE,
 ) -> None:
     """Infer OWL 2 RL consequences, retaliation, solidarity, chains and relation levels."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from ..reasoning import owl_rules, reason as run_reasoning, temporal_rules
+    from ..reasoning import owl_rules, reason as run_reasoning, temporal_rules, windows
+
+    try:
+        retaliation_days, solidarity_days = windows(window, retaliation_window, solidarity_window)
+    except ValueError as exc:
+        raise fail(str(exc)) from None
 
     graph = open_graph(store)
     try:
@@ -207,12 +219,14 @@ def reason(
                     progress.reset(task, total=total, round=round_number)
                 progress.update(task, advance=1, description=f"rule {rule.name}", round=round_number)
 
-            result = run_reasoning(graph.store, window=window, on_rule=on_rule)
+            result = run_reasoning(graph.store, retaliation_window=retaliation_days,
+                                   solidarity_window=solidarity_days, on_rule=on_rule)
     except ValueError as exc:
         raise fail(str(exc)) from None
     finally:
         graph.close()
-    console.print(f"{result.inferred_triples:,} inferred triples in {result.rounds} rounds (window {window} days): "
+    console.print(f"{result.inferred_triples:,} inferred triples in {result.rounds} rounds (windows: retaliation "
+                  f"{result.retaliation_window} days, solidarity {result.solidarity_window} days): "
                   f"{result.retaliations} retaliations, {result.solidarity} solidarity links, {result.chains} chains, "
                   f"{result.level_changes} changes of level", highlight=False)
     for problem in result.inconsistencies:

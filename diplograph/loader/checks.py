@@ -324,7 +324,7 @@ def _check_act(located: Located, catalogue: Catalogue, report: Report, known_typ
         report.error(display, located.line_of("type"), located.subject,
                      f"type: unknown act type '{kind}' (known: {', '.join(known_types)})")
     actor, target = item.get("actor"), item.get("target")
-    agent(located, actor, "actor", state_only=True)
+    agent(located, actor, "actor")  # a state, or an organisation (the EU declaring staff persona non grata)
     agent(located, target, "target")
     if isinstance(actor, str) and actor == target:
         report.error(display, located.line_of("target"), located.subject, f"target: a state cannot act against itself ('{actor}')")
@@ -348,6 +348,9 @@ def _check_act(located: Located, catalogue: Catalogue, report: Report, known_typ
     if item.get("precision") == "month" and announced and announced.day != 1:
         report.error(display, located.line_of("announced"), located.subject,
                      "announced: with precision month, the date must be the first of the month")
+    if item.get("reason_outside_diplomacy") and not item.get("reason"):
+        report.error(display, located.line_of("reason_outside_diplomacy"), located.subject,
+                     "reason_outside_diplomacy: say what the reason is (reason), in the curator's words")
     if "ceiling" in item and kind != "staff-ceiling":
         report.error(display, located.line_of("ceiling"), located.subject, "ceiling: only a staff-ceiling act has a ceiling")
 

@@ -271,14 +271,14 @@ def _act(b: _Builder, item: dict, path: tuple, episode: URIRef, sources: dict[st
     if item.get("deadline_note"):
         a.add((act, DG.deadlineNote, _text(item["deadline_note"])))
     if item.get("persons") is not None:
-        a.add((act, DG.personsAffected, Literal(int(item["persons"]), datatype=XSD.nonNegativeInteger)))
+        a.add((act, DG.personsAffected, Literal(int(item["persons"]), datatype=XSD.integer)))
     if item.get("ceiling") is not None:
-        a.add((act, DG.staffCeiling, Literal(int(item["ceiling"]), datatype=XSD.nonNegativeInteger)))
+        a.add((act, DG.staffCeiling, Literal(int(item["ceiling"]), datatype=XSD.integer)))
     for findex, figure in enumerate(item.get("figures") or []):
         f = ns.figure(act_id, findex + 1)
         a.add((act, DG.reportedFigure, f))
         a.add((f, RDF.type, DG.PersonsFigure))
-        a.add((f, DG.value, Literal(int(figure["value"]), datatype=XSD.nonNegativeInteger)))
+        a.add((f, DG.value, Literal(int(figure["value"]), datatype=XSD.integer)))
         a.add((f, PROV.wasDerivedFrom, sources[figure["source"]]))
         if figure.get("note"):
             a.add((f, DG.curatorNote, _text(figure["note"])))
@@ -290,6 +290,8 @@ def _act(b: _Builder, item: dict, path: tuple, episode: URIRef, sources: dict[st
         a.add((act, DG.affectsMission, ns.mission(mid)))
     if item.get("reason"):
         a.add((act, DG.statedReason, _text(item["reason"])))
+    if item.get("reason_outside_diplomacy") is not None:
+        a.add((act, DG.reasonOutsideDiplomacy, Literal(bool(item["reason_outside_diplomacy"]))))
     for other in item.get("in_response_to") or []:
         a.add((act, DG.inResponseTo, ns.act(other)))
     for code in item.get("in_solidarity_with") or []:

@@ -1,8 +1,9 @@
 """Reasoning: OWL 2 RL entailment and the temporal rules, run inside the store.
 
 Every rule is a SPARQL 1.1 Update file (``ontology/rules``) applied until nothing
-new is inferred; parameters (the window) are data of the reasoning run's node,
+new is inferred; parameters (the windows) are data of the reasoning run's node,
 so the same files run in the embedded store and in any SPARQL 1.1 server.
+See docs/reasoning.md for what each rule infers and why the windows are what they are.
 """
 
 from __future__ import annotations
@@ -15,15 +16,20 @@ from typing import Callable
 from rdflib import Graph, Literal
 from rdflib.namespace import PROV, RDF, RDFS, XSD
 
-from .. import __version__
+from .. import __version__, resources
 from .. import namespaces as ns
-from .. import resources
 from ..namespaces import DG, Graphs
 from ..store.base import GraphStore
 from .consistency import Inconsistency, inconsistencies
 from .engine import Rule, read_rules, run_to_fixpoint
 
-DEFAULT_WINDOW = 30
+#: days within which an act of the other side is taken as an answer: 90 agrees best with the
+#: answers the shipped records assert (many came six to twelve weeks later)
+DEFAULT_RETALIATION_WINDOW = 90
+#: days within which a third state's act is taken as support, and its own trigger counts
+DEFAULT_SOLIDARITY_WINDOW = 30
+#: kept for callers of the single window of earlier versions: the retaliation window
+DEFAULT_WINDOW = DEFAULT_RETALIATION_WINDOW
 
 _RESET = """
 PREFIX dg: <https://w3id.org/diplograph/ontology#>
@@ -44,7 +50,7 @@ SELECT (COUNT(DISTINCT ?r) AS ?retaliations) (COUNT(DISTINCT ?s) AS ?solidarity)
 @dataclass
 class ReasoningResult:
     run: str
-    window: int
+    window: int  # the retaliation window
     rounds: int
     inferred_triples: int
     retaliations: int
@@ -52,6 +58,11 @@ class ReasoningResult:
     chains: int
     level_changes: int
     inconsistencies: list[Inconsistency] = field(default_factory=list)
+    solidarity_window: int = DEFAULT_SOLIDARITY_WINDOW
+
+    @property
+    def retaliation_window(self) -> int:
+        return self.window
 
     @property
     def consistent(self) -> bool:
@@ -66,18 +77,37 @@ def temporal_rules() -> list[Rule]:
     return read_rules(resources.rules_dir())
 
 
-def reason(store: GraphStore, *, window: int = DEFAULT_WINDOW, temporal: bool = True,
+def windows(window: int | None = None, retaliation_window: int | None = None,
+            solidarity_window: int | None = None) -> tuple[int, int]:
+    """The retaliation and solidarity windows: each as given, else ``window`` for both, else
+    the defaults (90 and 30 days)."""
+    chosen = (
+        retaliation_window if retaliation_window is not None else window if window is not None else DEFAULT_RETALIATION_WINDOW,
+        solidarity_window if solidarity_window is not None else window if window is not None else DEFAULT_SOLIDARITY_WINDOW,
+    )
+    for name, days in zip(("retaliation", "solidarity"), chosen):
+        if not isinstance(days, int) or isinstance(days, bool) or days < 0:
+            raise ValueError(f"the {name} window is a number of days, 0 or more (got {days!r})")
+    return chosen
+
+
+def reason(store: GraphStore, *, window: int | None = None, retaliation_window: int | None = None,
+           solidarity_window: int | None = None, temporal: bool = True,
            on_rule: Callable[[Rule, int], None] | None = None) -> ReasoningResult:
-    """Recompute the inferred graph from the asserted one."""
-    if window < 0:
-        raise ValueError("the window is a number of days, 0 or more")
+    """Recompute the inferred graph from the asserted one.
+
+    ``retaliation_window`` (default 90 days) bounds the lag of an inferred retaliation;
+    ``solidarity_window`` (default 30) that of inferred solidarity and how far back a
+    supporter's own trigger counts; ``window`` sets both at once."""
+    retaliation_days, solidarity_days = windows(window, retaliation_window, solidarity_window)
     started = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     run = ns.reasoning_run(started.strftime("%Y%m%dT%H%M%SZ") + f"-{os.getpid()}")
     node = Graph()
     node.add((run, RDF.type, DG.ReasoningRun))
     node.add((run, RDFS.label, Literal(f"reasoning run of {started.isoformat()}", lang="en")))
     node.add((run, DG.isCurrentRun, Literal(True)))
-    node.add((run, DG.windowDays, Literal(window)))
+    node.add((run, DG.windowDays, Literal(retaliation_days)))
+    node.add((run, DG.solidarityWindowDays, Literal(solidarity_days)))
     node.add((run, DG.softwareVersion, Literal(__version__)))
     node.add((run, PROV.startedAtTime, Literal(started.isoformat().replace("+00:00", "Z"), datatype=XSD.dateTime)))
     store.update(_RESET)
@@ -93,7 +123,7 @@ def reason(store: GraphStore, *, window: int = DEFAULT_WINDOW, temporal: bool = 
 
     counts = store.select(_COUNTS).dicts()[0]
     return ReasoningResult(
-        run=str(run), window=window, rounds=rounds, inferred_triples=store.count(Graphs.INFERRED),
+        run=str(run), window=retaliation_days, solidarity_window=solidarity_days, rounds=rounds, inferred_triples=store.count(Graphs.INFERRED),
         retaliations=int(counts["retaliations"]), solidarity=int(counts["solidarity"]),
         chains=int(counts["chains"]), level_changes=int(counts["levels"]),
         inconsistencies=inconsistencies(store),

@@ -7,8 +7,8 @@ from ..store.base import GraphStore
 _LINKS = """
 PREFIX dg: <https://w3id.org/diplograph/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?act ?link ?kind ?trigger ?response ?supported ?lag ?ratio ?class ?parity ?mutual ?origin ?rule ?window
-       ?triggerLabel ?responseLabel ?supportedLabel WHERE {
+SELECT ?act ?link ?kind ?trigger ?response ?supported ?lag ?ratio ?ratioMin ?ratioMax ?class ?parity ?mutual ?origin
+       ?rule ?window ?solidarityWindow ?triggerLabel ?responseLabel ?supportedLabel WHERE {
   { GRAPH <https://w3id.org/diplograph/graph/inferred> { ?link dg:trigger ?act } }
   UNION
   { GRAPH <https://w3id.org/diplograph/graph/inferred> { ?link dg:response ?act } }
@@ -17,11 +17,14 @@ SELECT ?act ?link ?kind ?trigger ?response ?supported ?lag ?ratio ?class ?parity
           <http://www.w3.org/ns/prov#wasGeneratedBy> ?run ; a ?kind .
     FILTER (?kind IN (dg:RetaliationLink, dg:SolidarityLink))
     OPTIONAL { ?link dg:countRatio ?ratio }
+    OPTIONAL { ?link dg:countRatioMin ?ratioMin ; dg:countRatioMax ?ratioMax }
     OPTIONAL { ?link dg:proportionality ?class }
     OPTIONAL { ?link dg:rankParity ?parity }
     OPTIONAL { ?link dg:mutual ?mutual }
   }
-  GRAPH <https://w3id.org/diplograph/graph/provenance> { ?run dg:windowDays ?window }
+  GRAPH <https://w3id.org/diplograph/graph/provenance> {
+    ?run dg:windowDays ?window . OPTIONAL { ?run dg:solidarityWindowDays ?solidarityWindow }
+  }
   GRAPH <https://w3id.org/diplograph/graph/asserted> { ?trigger rdfs:label ?triggerLabel . ?response rdfs:label ?responseLabel }
   OPTIONAL {
     GRAPH <https://w3id.org/diplograph/graph/inferred> { ?link dg:supported ?supported }
@@ -59,18 +62,39 @@ def _sentence(row: dict) -> str:
             "inferred only": "The records do not assert this link; the rule infers it."}[origin]
     if kind == "RetaliationLink":
         mutual = " Both were announced the same day and the sources do not say which came first, so the pair is flagged mutual." if row.get("mutual") else ""
-        ratio = f", count ratio {float(row['ratio']):.2f}" if row.get("ratio") is not None else ""
         klass = _short(row["class"]).split("#")[-1] if row.get("class") else "?"
         parity = "same rank" if row.get("parity") else "a different rank"
-        return (f"{response} ({row['responseLabel']}) retaliates for {trigger} ({row['triggerLabel']}): "
-                f"it came {lag} day(s) later, in the opposite direction, within the {row['window']}-day window, "
-                f"when {trigger} was the latest unanswered act of that side; {klass.lower()} on the escalation ladder "
-                f"({parity}{ratio}).{mutual} {said}")
+        if origin == "asserted only":
+            how = (f"it came {lag} day(s) later, in the opposite direction; the records say it answers {trigger} "
+                   f"(the rule alone looks back {row['window']} days and takes the latest unanswered act of that side)")
+        else:
+            how = (f"it came {lag} day(s) later, in the opposite direction, within the {row['window']}-day retaliation "
+                   f"window, when {trigger} was the latest unanswered act of that side")
+        words = {"Mirror": "a mirror", "Escalation": "an escalation", "DeEscalation": "a de-escalation"}.get(klass, klass)
+        return (f"{response} ({row['responseLabel']}) retaliates for {trigger} ({row['triggerLabel']}): {how}; "
+                f"{words} on the escalation ladder ({parity}{_ratio(row)}).{mutual} {said}")
     supported = row.get("supportedLabel") or _short(row.get("supported") or "")
+    window = row.get("solidarityWindow") or row["window"]
+    if origin == "asserted only":
+        return (f"{response} ({row['responseLabel']}) acts in solidarity with {supported}, as the records say: "
+                f"{supported}'s latest act against the same state ({trigger}: {row['triggerLabel']}) came "
+                + ("on the same day, " if lag == 0 else f"{lag} day(s) earlier, ") +
+                f"which the rule alone does not take as solidarity (it needs an earlier day within the {window}-day "
+                f"solidarity window and no trigger of the actor's own). {said}")
     return (f"{response} ({row['responseLabel']}) acts in solidarity with {supported}: {supported} had acted against "
-            f"the same state {lag} day(s) earlier ({trigger}: {row['triggerLabel']}), the actor had no trigger of its own "
-            f"from that state within the {row['window']}-day window, and the records say so or the two shared a "
+            f"the same state {lag} day(s) earlier ({trigger}: {row['triggerLabel']}), within the {window}-day solidarity "
+            f"window; the act answers no trigger of the actor's own, and the records say so or the two shared a "
             f"membership on that day. {said}")
+
+
+def _ratio(row: dict) -> str:
+    """The count ratio, or its range where the sources give different figures (never one of them silently)."""
+    if row.get("ratio") is not None:
+        return f", count ratio {float(row['ratio']):.2f} of the response to all it answers"
+    if row.get("ratioMin") is not None:
+        return (f", count ratio between {float(row['ratioMin']):.2f} and {float(row['ratioMax']):.2f}, "
+                f"as the sources give different figures")
+    return ""
 
 
 def explain(store: GraphStore, act_iri) -> dict:

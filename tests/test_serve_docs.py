@@ -1,7 +1,7 @@
-"""The examples of docs/serving.md, run against a real server.
+"""The examples of docs/serving.md and docs/linked-data.md, run against a real server.
 
-The server is started with the options of the ``diplograph serve`` line in the document's
-first ``bash`` block. Each ``console`` block is a list of ``$ command`` lines, each followed
+The server is started with the options of the ``diplograph serve`` line in each document's
+``bash`` blocks (the same in both). Each ``console`` block is a list of ``$ command`` lines, each followed
 by what it prints: every command is run with bash (``diplograph`` being this checkout's), and
 its output must be what the document shows, where a line ending in ``…`` matches any line
 that starts so and a line ``…`` alone stands for any number of lines. ``python`` blocks are
@@ -19,22 +19,25 @@ from pathlib import Path
 import pytest
 from web_support import ENV, Served, diplograph_server, reasoned_store
 
-DOC = Path(__file__).resolve().parents[1] / "docs" / "serving.md"
+DOCS = [Path(__file__).resolve().parents[1] / "docs" / name for name in ("serving.md", "linked-data.md")]
 DOC_URL = "http://127.0.0.1:7879"
 BLOCK = re.compile(r"^```(\w+)\n(.*?)^```", re.MULTILINE | re.DOTALL)
 
 
-def blocks(kind: str) -> list[str]:
-    return [body for lang, body in BLOCK.findall(DOC.read_text(encoding="utf-8")) if lang == kind]
+def blocks(kind: str, doc: Path | None = None) -> list[str]:
+    return [body for path in ([doc] if doc else DOCS)
+            for lang, body in BLOCK.findall(path.read_text(encoding="utf-8")) if lang == kind]
 
 
 def serve_options() -> list[str]:
-    for body in blocks("bash"):
-        for line in body.splitlines():
-            command = line.split("#")[0].strip()
-            if command.startswith("diplograph serve"):
-                return shlex.split(command)[2:]
-    raise AssertionError("docs/serving.md shows no 'diplograph serve' command")
+    found = []
+    for doc in DOCS:
+        commands = [line.split("#")[0].strip() for body in blocks("bash", doc) for line in body.splitlines()]
+        first = next((c for c in commands if c.startswith("diplograph serve")), None)
+        if first is not None:
+            found.append(shlex.split(first)[2:])
+    assert len(found) == len(DOCS) and all(f == found[0] for f in found), f"serve options differ: {found}"
+    return found[0]
 
 
 def examples() -> list[tuple[str, list[str]]]:
@@ -68,8 +71,9 @@ def server(tmp_path_factory, shipped) -> Served:
         yield served
 
 
-def test_the_document_has_examples():
-    assert len(examples()) >= 8 and blocks("python")
+def test_the_documents_have_examples():
+    for doc in DOCS:
+        assert len(blocks("console", doc)) >= 3, doc
 
 
 @pytest.mark.parametrize("command,expected", examples(), ids=[c[:60] for c, _ in examples()])

@@ -15,7 +15,7 @@ from rdflib import URIRef
 from rdflib.term import Node
 
 from ..namespaces import Graphs
-from ..store.base import StoreError
+from ..store.base import GraphStore, StoreError
 from ..store.terms import to_ox
 from .errors import MalformedQuery, StoreFailure
 
@@ -48,6 +48,7 @@ Bindings = Mapping[str, Node]
 
 class Engine:
     location: str
+    graph_store: GraphStore  # the same store through Diplograph's own interface
 
     def solutions(self, text: str, dataset: Dataset, bindings: Bindings | None = None
                   ) -> tuple[list[str], Iterator[list]]:
@@ -73,7 +74,13 @@ class EmbeddedEngine(Engine):
         self.path = path
         self.location = str(path)
         self._marker = self._state()
-        self.store = ox.Store.read_only(str(path))
+        self._open()
+
+    def _open(self) -> None:
+        from ..store.embedded import EmbeddedStore
+
+        self.graph_store = EmbeddedStore(self.path, read_only=True)  # for code written against GraphStore
+        self.store = self.graph_store.engine
 
     def _state(self) -> tuple:
         """What changes when another process writes the store: RocksDB's current manifest,
@@ -89,7 +96,7 @@ class EmbeddedEngine(Engine):
     def refresh(self) -> None:
         state = self._state()
         if state != self._marker:
-            self.store = ox.Store.read_only(str(self.path))
+            self._open()
             self._marker = state
 
     def _query(self, text: str, dataset: Dataset, bindings: Bindings | None):
@@ -131,6 +138,7 @@ class RemoteEngine(Engine):
         from ..store.remote import RemoteStore
 
         self.store = RemoteStore(url, read_only=True, timeout=timeout)
+        self.graph_store = self.store
         self.location = self.store.location
 
     def _call(self, method, text, dataset, bindings):

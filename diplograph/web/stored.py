@@ -25,6 +25,7 @@ from .answers import Answer, pick_format, run_query
 from .engine import DEFAULT_DATASET, Dataset, Engine
 from .errors import BadRequest, NotFound
 from .inspection import QueryShape
+from .negotiation import accepts_html
 
 RESERVED = ("format",)
 
@@ -49,6 +50,25 @@ def answer(engine: Engine, *, name: str, values: dict[str, str], accept: str | N
     result.headers["Link"] = provenance.link_header((source_url, "describedby"))
     result.headers["Vary"] = "Accept"
     return result
+
+
+def rows(engine: Engine, *, name: str, values: dict[str, str], max_rows: int) -> dict:
+    """The answer as rows of terms, for the HTML table."""
+    from itertools import islice
+
+    from ..store.terms import from_ox
+
+    try:
+        named = queries.get(name)
+        bound = queries.bindings(named, values)
+    except queries.QueryError as exc:
+        raise (NotFound if "no stored query" in str(exc) else BadRequest)(str(exc)) from None
+    variables, solutions = engine.solutions(named.text, Dataset(DEFAULT_DATASET, DEFAULT_DATASET), bound)
+    keep = [i for i, v in enumerate(variables) if v not in bound]
+    found = list(islice(solutions, max_rows + 1))
+    return {"variables": [variables[i] for i in keep],
+            "rows": [[from_ox(row[i]) for i in keep] for row in found[:max_rows]],
+            "truncated": len(found) > max_rows, "row_limit": max_rows}
 
 
 def graph_counts(engine: Engine) -> dict[str, int]:
@@ -79,7 +99,18 @@ def _base_url(request: Request) -> str:
     return str(request.base_url)
 
 
+def _wants_html(request: Request, format_param: str | None) -> bool:
+    if format_param is not None:
+        return format_param == "html"
+    return accepts_html(request.headers.get("accept"))
+
+
 async def list_queries(request: Request) -> Response:
+    if _wants_html(request, request.query_params.get("format")):
+        from .templating import render
+
+        return render(request, "queries.html", queries=list(queries.library().values()),
+                      headers={"Vary": "Accept"})
     base_url = _base_url(request)
     body = {"queries": [describe(q, base_url) for q in queries.library().values()],
             **provenance.note()}
@@ -103,7 +134,7 @@ async def run_stored(request: Request) -> Response:
             raise NotFound(str(exc)) from None
         return PlainTextResponse(named.text, media_type="application/sparql-query",
                                  headers={"Link": provenance.link_header()})
-    if suffix is not None and formats.by_name(suffix, formats.RESULTS) is None:
+    if suffix not in (None, "html") and formats.by_name(suffix, formats.RESULTS) is None:
         raise NotFound(f"no such format .{suffix} for a stored query (it can be: "
                        f"{', '.join(f.suffix for f in formats.RESULTS)}, or rq for the query text)")
     values: dict[str, str] = {}
@@ -115,11 +146,27 @@ async def run_stored(request: Request) -> Response:
         if value != "":  # an empty form field means: the default
             values[key] = value
     format_param = suffix or request.query_params.get("format")
+    if _wants_html(request, format_param):
+        return await _html_answer(request, name, values)
     source_url = f"{_base_url(request)}queries/{name}.rq"
     result: Answer = await request.app.state.pool.run(
         "stored_query", name=name, values=values, accept=request.headers.get("accept"),
         format_param=format_param, max_rows=request.app.state.settings.max_rows, source_url=source_url)
     return Response(result.body, media_type=result.content_type, headers=result.all_headers())
+
+
+async def _html_answer(request: Request, name: str, values: dict[str, str]) -> Response:
+    from urllib.parse import urlencode
+
+    from .templating import render
+
+    answer = await request.app.state.pool.run("stored_rows", name=name, values=values,
+                                              max_rows=request.app.state.settings.max_rows)
+    query_string = urlencode(values)
+    other = {fmt: f"/queries/{name}.{fmt}" + (f"?{query_string}" if query_string else "") for fmt in ("csv", "json")}
+    return render(request, "query.html", query=queries.get(name), values=values, other_formats=other,
+                  headers={"Vary": "Accept", "Link": provenance.link_header(
+                      (f"{_base_url(request)}queries/{name}.rq", "describedby"))}, **answer)
 
 
 routes = [

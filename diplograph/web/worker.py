@@ -20,12 +20,19 @@ from .errors import WebError
 
 def operations() -> dict:
     """What a worker can be asked to do: name -> function(engine, **arguments)."""
-    from . import answers, stored
+    from ..export import export
+    from . import answers, linked, stored
 
     return {
         "sparql": answers.sparql,
         "stored_query": stored.answer,
+        "stored_rows": stored.rows,
         "graph_counts": stored.graph_counts,
+        "page": linked.page,
+        "representation": linked.representation,
+        "landing": linked.landing,
+        "ontology_graph": linked.ontology_graph,
+        "export": lambda engine, format_name: export(engine.graph_store, format_name),
         "ping": lambda engine: engine.location,
     }
 

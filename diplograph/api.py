@@ -64,6 +64,28 @@ class Diplograph:
     def stats(self) -> dict:
         return statistics(self.store)
 
+    def panel(self, unit: str = "year", *, start=None, end=None, states=None, all_dyads: bool = False, **options):
+        """A directed-dyad panel as a pandas DataFrame: one row per (sender, receiver, period),
+        columns as in docs/codebook.md; ``attrs['diplograph']`` holds licence, citation and
+        provenance. ``unit`` is year, month or day; ``start``/``end`` dates; ``states`` ISO
+        codes; ``all_dyads`` the balanced panel of every pair of states. Write it with
+        ``diplograph.panel.write(frame, "panel.csv")``."""
+        from .panel import panel
+
+        return panel(self.store, unit, start=start, end=end, states=states, all_dyads=all_dyads, **options)
+
+    def plot(self, kind: str, **options):
+        """A picture: ``plot("timeline", episode="2021-vrbetice")`` (or ``start``, ``end``,
+        ``states``), ``plot("network", start=..., end=...)``, ``plot("level", a="RU", b="EE")``.
+        A notebook shows it inline; ``.save("file.svg")`` writes SVG, PNG or PDF with its title,
+        licence and source; ``.figure`` is the matplotlib Figure. See docs/plots.md."""
+        from . import plot
+
+        drawings = {"timeline": plot.timeline, "network": plot.network, "level": plot.level}
+        if kind not in drawings:
+            raise ValueError(f"unknown picture '{kind}' (timeline, network or level)")
+        return drawings[kind](self.store, **options)
+
     def close(self) -> None:
         self.store.close()
 

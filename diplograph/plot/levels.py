@@ -39,8 +39,9 @@ def draw(graph: Graph, a: str, b: str, *, start=None, end=None) -> Picture:
     if pair.empty and acts.empty:
         raise PlotError(f"no acts between {graph.name(a)} and {graph.name(b)} in the store")
     dates = list(pair["date"]) + list(acts["date"])
-    first = first or (min(dates) - dt.timedelta(days=60))
-    last = last or (max(dates) + dt.timedelta(days=60))
+    span = (max(dates) - min(dates)).days
+    first = first or (min(dates) - dt.timedelta(days=max(60, span // 12)))
+    last = last or (max(dates) + dt.timedelta(days=max(120, span // 4)))  # room for the labels of the last changes
     if last <= first:
         raise PlotError(f"the period ends ({last}) before it starts ({first})")
     names = {code: label for label, code in _labels(graph).items()}
@@ -63,9 +64,7 @@ def draw(graph: Graph, a: str, b: str, *, start=None, end=None) -> Picture:
         axes.set_yticks(sorted(names))
         axes.set_yticklabels([names[c] for c in sorted(names)], fontsize=9.5)
         axes.set_xlim(mdates.date2num(first), mdates.date2num(last))
-        locator = mdates.AutoDateLocator(minticks=5, maxticks=12)
-        axes.xaxis.set_major_locator(locator)
-        axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        style.date_axis(axes)
         axes.grid(axis="y", color="#EEEEEE", lw=0.8)
         labels.place(figure, axes, texts)
         handles = [Line2D([], [], color=_COLOURS[0], lw=2.2, label=f"{graph.name(a)} in {graph.name(b)}"),

@@ -149,6 +149,18 @@ def bottom_legend(figure: Figure, handles: list, top: float, columns: int) -> ob
     return legend
 
 
+def date_axis(axes) -> None:
+    """Dates on the x axis: ticks as matplotlib's concise formatter gives them, and the year
+    (or month and year) written out beside the axis."""
+    import matplotlib.dates as mdates
+
+    locator = mdates.AutoDateLocator(minticks=5, maxticks=12)
+    formatter = mdates.ConciseDateFormatter(locator)
+    formatter.offset_formats = ["", "%Y", "%B %Y", "%d %B %Y", "%d %B %Y", "%d %B %Y %H:%M"]
+    axes.xaxis.set_major_locator(locator)
+    axes.xaxis.set_major_formatter(formatter)
+
+
 def output_format(path: Path) -> str:
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:

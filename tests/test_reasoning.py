@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -262,3 +263,61 @@ def test_explain_gives_the_ratio_range_where_the_sources_differ(reasoned):
     assert "an escalation" in sentence
     assert "count ratio between 3.15 and 4.05, as the sources give different figures" in sentence
     assert "within the 90-day retaliation window" in sentence
+
+
+def _fenced_blocks(text: str) -> list[tuple[str, str]]:
+    """(language, content) of each fenced block of a Markdown text, in order."""
+    return [(m.group(1), m.group(2)) for m in re.finditer(r"```(\w*)\n(.*?)```", text, flags=re.DOTALL)]
+
+
+def test_the_examples_of_docs_reasoning_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """docs/reasoning.md: every ``diplograph`` command and Python example runs, in order, on a
+    store of its own, and gives what the text block after it shows."""
+    import contextlib
+    import io
+    import shlex
+
+    from typer.testing import CliRunner
+
+    from diplograph.cli import app
+
+    monkeypatch.chdir(tmp_path)
+    env = {"DIPLOGRAPH_STORE": str(tmp_path / "diplograph-data"), "COLUMNS": "3000", "NO_COLOR": "1", "TERM": "dumb"}
+    blocks = _fenced_blocks((Path(__file__).resolve().parent.parent / "docs" / "reasoning.md").read_text(encoding="utf-8"))
+    ran = 0
+    for index, (language, content) in enumerate(blocks):
+        if language == "bash":
+            output = ""
+            for line in content.splitlines():
+                for command in filter(None, (c.strip() for c in line.split("&&"))):
+                    words = shlex.split(command)
+                    assert words[0] == "diplograph", command
+                    result = CliRunner().invoke(app, words[1:], env=env)
+                    assert result.exit_code == 0, f"{command}: {result.output}"
+                    output += result.output
+                    ran += 1
+        elif language == "python":
+            buffer = io.StringIO()
+            with contextlib.redirect_stdout(buffer):
+                exec(compile(content, "docs/reasoning.md", "exec"), {})  # noqa: S102 - the documentation's own example
+            output = buffer.getvalue()
+            ran += 1
+        else:
+            continue
+        following = blocks[index + 1] if index + 1 < len(blocks) else ("", "")
+        if following[0] == "text":
+            flat = " ".join(output.split())
+            for expected in filter(None, (line.strip() for line in following[1].splitlines())):
+                assert " ".join(expected.split()) in flat, f"{expected!r} not in the output of the example:\n{output}"
+    assert ran >= 5
+
+
+def test_reason_command_refuses_a_negative_window(tmp_path: Path):
+    """``diplograph reason --solidarity-window -1``: a usage error (exit 2) naming the window."""
+    from typer.testing import CliRunner
+
+    from diplograph.cli import app
+
+    result = CliRunner().invoke(app, ["reason", "--store", str(tmp_path / "store"), "--solidarity-window", "-1"])
+    assert result.exit_code == 2
+    assert "solidarity window" in result.output

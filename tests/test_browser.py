@@ -1,6 +1,7 @@
 """The linked-data pages in a real headless Chromium (Debian's chromium and chromium-driver,
-through selenium): the walk of issue 9, from the landing page to the Vrbětice episode, to
-Russia's expulsion of 20 Czech staff, to the Czech act it retaliates for."""
+through selenium): the walk of issue 9, from the landing page to the Vrbětice episode (and its timeline
+picture), to Russia's expulsion of 20 Czech staff, to the Czech act it retaliates for, with
+basic accessibility checks on each page."""
 
 from __future__ import annotations
 
@@ -49,11 +50,35 @@ def browser():
     driver.quit()
 
 
+#: what a reader who cannot see the page relies on, as the browser built the page
+ACCESSIBILITY = """
+const problems = [];
+if (document.documentElement.lang !== "en") problems.push("html lang is '" + document.documentElement.lang + "'");
+const headings = [...document.querySelectorAll("h1, h2, h3, h4, h5, h6")].map(h => Number(h.tagName[1]));
+if (headings.filter(h => h === 1).length !== 1 || headings[0] !== 1) problems.push("not one h1 first: " + headings);
+headings.forEach((h, i) => { if (i && h > headings[i - 1] + 1) problems.push("h" + h + " after h" + headings[i - 1]); });
+for (const field of document.querySelectorAll("input, select, textarea")) {
+  if (["hidden", "submit"].includes(field.type)) continue;
+  if (!field.labels || !field.labels.length || !field.labels[0].textContent.trim()) problems.push("no label: " + field.name);
+}
+for (const image of document.images) {
+  if (!(image.getAttribute("alt") || "").trim()) problems.push("no alt: " + image.src);
+}
+return problems;
+"""
+
+
+def accessible(browser) -> None:
+    assert browser.execute_script(ACCESSIBILITY) == [], browser.current_url
+
+
 def test_from_the_landing_page_to_the_act_a_retaliation_answers(server: Served, browser):
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
     browser.get(server.url)
     assert browser.title.startswith("A knowledge graph of diplomatic relations")
+    accessible(browser)
     episode = browser.find_element(By.CSS_SELECTOR, 'a[href="/id/episode/2021-vrbetice"]')
     assert "Vrbětice" in episode.text
     assert browser.find_element(By.CSS_SELECTOR, 'form[action="/queries/acts-between"]').is_displayed()
@@ -63,9 +88,18 @@ def test_from_the_landing_page_to_the_act_a_retaliation_answers(server: Served, 
     timeline = browser.find_element(By.CSS_SELECTOR, "table.timeline").text
     assert "2021-04-17" in timeline and "2021-04-18" in timeline
     assert "Retaliation chain" in browser.page_source and "Coalitions" in browser.page_source
+    accessible(browser)
+    # the timeline picture: drawn by diplograph.plot, loaded and shown, with its text alternative
+    picture = browser.find_element(By.CSS_SELECTOR, "figure.timeline-picture img")
+    assert picture.get_attribute("src") == server.url + "pictures/episode/2021-vrbetice/timeline.svg"
+    WebDriverWait(browser, 60).until(lambda b: b.execute_script("return arguments[0].complete", picture))
+    assert browser.execute_script("return arguments[0].naturalWidth", picture) > 600
+    assert picture.is_displayed() and picture.size["width"] > 300
+    assert picture.get_attribute("alt").startswith("Timeline of Czech Republic–Russia expulsions")
     follow(browser, browser.find_element(By.CSS_SELECTOR, 'table.timeline a[href="/id/act/ru-expels-cz-20-2021"]'))
 
     assert browser.find_element(By.TAG_NAME, "h1").text == "expulsion of diplomats: RU → CZ, 2021-04-18"
+    accessible(browser)
     assert browser.find_element(By.CSS_SELECTOR, "dd.actor").text == "Russia"
     assert browser.find_element(By.CSS_SELECTOR, "dd.target").text == "Czech Republic"
     sources = browser.find_elements(By.CSS_SELECTOR, "ol.sources > li")

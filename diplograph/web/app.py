@@ -61,7 +61,12 @@ class SecurityHeaders:
         async def sending(message):
             if message["type"] == "http.response.start":
                 message = dict(message)
-                message["headers"] = list(message.get("headers", [])) + self.HEADERS
+                headers = list(message.get("headers", []))
+                # a response that sets one of these itself (the ontology's documentation and
+                # the pictures carry their own style sheets) keeps its own: two policies
+                # would both be enforced
+                present = {name.lower() for name, _ in headers}
+                message["headers"] = headers + [(n, v) for n, v in self.HEADERS if n not in present]
             await send(message)
 
         return await self.app(scope, receive, sending)
@@ -73,14 +78,10 @@ async def _web_error(request: Request, exc: WebError) -> Response:
 
 def _route_modules():
     """The route modules, in order: later ones may add pages under the base (part of issue 9)."""
-    modules = [sparql, stored]
-    try:
-        from . import pages  # the linked-data pages, where installed
-    except ImportError:
-        pass
-    else:
-        modules.append(pages)
-    return modules
+    from . import graphs, pages, pictures
+
+    # pictures and graphs before pages: their paths are more specific than the pages' own
+    return [sparql, stored, pictures, graphs, pages]
 
 
 def create_app(store: str | Path, *, base: str = BASE, timeout: float = DEFAULT_TIMEOUT,

@@ -63,6 +63,11 @@ class Engine:
     def refresh(self) -> None:
         """See changes made to the store since it was opened (a load, a reasoning run)."""
 
+    def state(self) -> tuple:
+        """A value that changes whenever the store's contents change: what caches of
+        things drawn from the store (the pictures) are keyed by."""
+        raise NotImplementedError
+
 
 class EmbeddedEngine(Engine):
     """pyoxigraph on a store directory, read-only: other processes (``diplograph query``,
@@ -98,6 +103,10 @@ class EmbeddedEngine(Engine):
         if state != self._marker:
             self._open()
             self._marker = state
+
+    def state(self) -> tuple:
+        self.refresh()
+        return self._marker
 
     def _query(self, text: str, dataset: Dataset, bindings: Bindings | None):
         options = {}
@@ -140,6 +149,19 @@ class RemoteEngine(Engine):
         self.store = RemoteStore(url, read_only=True, timeout=timeout)
         self.graph_store = self.store
         self.location = self.store.location
+
+    #: what every load and reasoning run leaves in the provenance graph: the runs, and the
+    #: checksum of each record file loaded
+    STATE = """PREFIX dg: <https://w3id.org/diplograph/ontology#>
+SELECT ?x WHERE { GRAPH <https://w3id.org/diplograph/graph/provenance> {
+  { ?x a ?type FILTER (?type IN (dg:LoadRun, dg:ReasoningRun)) } UNION { ?record dg:sha256 ?x }
+} } ORDER BY ?x"""
+
+    def state(self) -> tuple:
+        """Another process may write the server at any time; a load or a reasoning run
+        always leaves a new run (and new checksums) in the provenance graph."""
+        _, rows = self.solutions(self.STATE, Dataset(None, None))
+        return tuple(str(row[0].value) for row in rows)
 
     def _call(self, method, text, dataset, bindings):
         try:

@@ -87,6 +87,8 @@ EPISODES = queries.get("episodes")
 
 #: how many statements pointing at a resource a page lists
 INBOUND_LIMIT = 500
+#: how many level pictures a state's page shows
+LEVEL_PICTURES = 3
 
 
 def _rows(engine: Engine, text: str, iri: str | None = None, **values: Node) -> list[dict]:
@@ -186,16 +188,28 @@ def _act(engine: Engine, iri: str) -> dict:
 
 def _episode(engine: Engine, iri: str) -> dict:
     episode_id = iri.rsplit("/", 1)[1]
-    return {"timeline": _stored(engine, "episode-timeline", episode=episode_id),
+    return {"episode_id": episode_id, "timeline": _stored(engine, "episode-timeline", episode=episode_id),
             "coalitions": _stored(engine, "solidarity", episode=episode_id),
             "retaliations": _rows(engine, EPISODE_RETALIATIONS, iri)}
 
 
 def _state(engine: Engine, iri: str) -> dict:
+    from .pictures import network_period
+
     code = iri.rsplit("/", 1)[1]
-    return {"acts": _stored(engine, "acts-of-state", state=code),
-            "levels": _rows(engine, STATE_LEVELS, iri),
-            "memberships": _rows(engine, STATE_MEMBERSHIPS, iri)}
+    levels = _rows(engine, STATE_LEVELS, iri)
+    for row in levels:
+        partner = row["receiver"] if str(row["sender"]) == iri else row["sender"]
+        row["partner"] = str(partner).rsplit("/", 1)[1]
+    # the level pictures a page shows: the partners whose level with this state changed
+    # last, most recent first (the others are a link away, in the table)
+    partners = []
+    for row in sorted(levels, key=lambda r: str(r["since"]), reverse=True):
+        if row["partner"] not in partners:
+            partners.append(row["partner"])
+    return {"code": code, "acts": _stored(engine, "acts-of-state", state=code), "levels": levels,
+            "memberships": _rows(engine, STATE_MEMBERSHIPS, iri), "network": network_period(engine, code),
+            "level_pictures": partners[:LEVEL_PICTURES]}
 
 
 def landing(engine: Engine) -> dict:

@@ -21,7 +21,7 @@ from . import formats
 from .answers import Answer
 from .errors import BadRequest, NotAcceptable, Refused, TooLarge, WebError
 from .inspection import READ_ONLY
-from .negotiation import choose
+from .negotiation import accepts_html, choose
 from .service import service_description
 
 #: the largest request body taken (a query text, a form)
@@ -109,7 +109,21 @@ async def sparql_endpoint(request: Request) -> Response:
     return Response(answer.body, media_type=answer.content_type, headers=answer.all_headers())
 
 
+EXAMPLE = """PREFIX dg: <https://w3id.org/diplograph/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?act ?label ?trigger WHERE {
+  ?act dg:retaliatesFor ?trigger ; rdfs:label ?label .
+} ORDER BY ?label LIMIT 20"""
+
+
 async def description(request: Request, format_param: tuple[str, ...]) -> Response:
+    if not format_param and accepts_html(request.headers.get("accept")):
+        # a person following the endpoint's link: a form to write a query in
+        from .templating import render
+
+        settings = request.app.state.settings
+        return render(request, "sparql.html", endpoint=endpoint_url(request), example=EXAMPLE,
+                      timeout=settings.timeout, max_rows=settings.max_rows, headers={"Vary": "Accept"})
     if format_param:
         fmt = formats.by_name(format_param[0], formats.GRAPH)
     else:

@@ -3,7 +3,7 @@ dataset's own IRI (https://www.w3.org/TR/void/, https://www.w3.org/TR/vocab-dcat
 
 from __future__ import annotations
 
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, VOID, XSD
 
 from ..export import DATASET, dataset_description
@@ -49,12 +49,13 @@ def void_description(site: str, counts: dict[str, int]) -> Graph:
         graph.add((dump, DCAT.mediaType, URIRef("https://www.iana.org/assignments/media-types/" + media)))
         graph.add((dump, DCTERMS.license, URIRef("https://creativecommons.org/licenses/by/4.0/")))
     for iri in Graphs.QUERY_DATASET:
-        subset = BNode()
-        graph.add((DATASET, VOID.subset, subset))
-        graph.add((subset, RDF.type, VOID.Dataset))
-        graph.add((subset, SD.name, iri))
-        graph.add((subset, RDFS.label, Literal(str(iri).rsplit("/", 1)[1] + " graph", lang="en")))
-        graph.add((subset, VOID.triples, Literal(counts.get(str(iri), 0), datatype=XSD.integer)))
+        # each graph is a subset named by its own IRI, which answers with its description
+        graph.add((DATASET, VOID.subset, iri))
+        graph.add((iri, RDF.type, VOID.Dataset))
+        graph.add((iri, SD.name, iri))
+        graph.add((iri, RDFS.label, Literal(str(iri).rsplit("/", 1)[1] + " graph", lang="en")))
+        graph.add((iri, VOID.triples, Literal(counts.get(str(iri), 0), datatype=XSD.integer)))
+        graph.add((iri, RDFS.seeAlso, URIRef(f"{site}graph/{str(iri).rsplit('/', 1)[1]}")))
     return graph
 
 

@@ -21,7 +21,7 @@ from .errors import WebError
 def operations() -> dict:
     """What a worker can be asked to do: name -> function(engine, **arguments)."""
     from ..export import export
-    from . import answers, linked, stored
+    from . import answers, graphs, linked, pictures, stored
 
     return {
         "sparql": answers.sparql,
@@ -32,6 +32,9 @@ def operations() -> dict:
         "representation": linked.representation,
         "landing": linked.landing,
         "ontology_graph": linked.ontology_graph,
+        "picture": pictures.picture,
+        "graph_page": graphs.description_data,
+        "graph_dump": graphs.dump_graph,
         "export": lambda engine, format_name: export(engine.graph_store, format_name),
         "ping": lambda engine: engine.location,
     }

@@ -201,6 +201,10 @@ def test_csv_on_the_web_metadata_describes_the_file_its_licence_and_its_run(cli_
     frame = pd.read_csv(out)
     required = [c["name"] for c in document["tableSchema"]["columns"] if c["required"]]
     assert not frame[required].isna().any().any()
+    typed = panels.read(out)  # read back with the types the metadata states
+    assert str(typed["gwcode1"].dtype) == "Int64" and str(typed["retaliations_sent"].dtype) == "Int64"
+    assert typed.attrs["diplograph"]["dc:license"]["@id"] == str(LICENCE)
+    assert row(typed, "CZ", "RU", year=2021)["persons_expelled"] == 18
 
 
 def test_parquet_carries_the_same_rows_and_metadata(cli_store, tmp_path):

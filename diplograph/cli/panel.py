@@ -30,7 +30,8 @@ def panel(
     One row per (sender, receiver, period) with COW, Gleditsch–Ward, ISO and Wikidata codes;
     acts, expulsions, retaliation, solidarity, level of relations and shared memberships
     (docs/codebook.md). A CSV file gets its licence, citation and column descriptions in
-    FILE-metadata.json (CSV on the Web); a Parquet file carries them inside."""
+    FILE-metadata.json beside it (panel.csv-metadata.json: CSV on the Web); a Parquet file carries
+    them inside."""
     from ..panel import PanelError, PanelWarning, WriteError, format_of, write
 
     try:

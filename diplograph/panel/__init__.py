@@ -23,7 +23,7 @@ from .build import DEFAULT_MAX_ROWS, PanelError, PanelRequest, build, resolve_st
 from .columns import COLUMNS, UNITS, Column, columns_for
 from .extract import fetch
 from .metadata import describe
-from .write import FORMATS, WriteError, format_of, metadata_path, read_metadata, write
+from .write import FORMATS, WriteError, format_of, metadata_path, read, read_metadata, write
 
 
 class PanelWarning(UserWarning):
@@ -81,6 +81,7 @@ __all__ = [
     "format_of",
     "metadata_path",
     "panel",
+    "read",
     "read_metadata",
     "write",
 ]

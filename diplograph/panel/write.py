@@ -66,6 +66,25 @@ def _parquet(frame: pd.DataFrame, path: Path, document: dict) -> None:
     pq.write_table(table, path)
 
 
+_DTYPES = {"integer": "Int64", "decimal": "float64", "string": "string"}
+
+
+def read(path: str | Path) -> pd.DataFrame:
+    """A written panel back as a DataFrame with the types its metadata states (codes that
+    may be empty as nullable integers, not floats); its description in ``attrs``."""
+    path = Path(path)
+    document = read_metadata(path)
+    if format_of(path, None) == "parquet":
+        frame = pd.read_parquet(path)
+    else:
+        columns = document["tableSchema"]["columns"]
+        dtypes = {c["name"]: _DTYPES[c["datatype"]] for c in columns if c["datatype"] in _DTYPES}
+        dates = [c["name"] for c in columns if c["datatype"] == "date"]
+        frame = pd.read_csv(path, dtype=dtypes, parse_dates=dates, keep_default_na=False, na_values=[""])
+    frame.attrs[METADATA_KEY] = {k: v for k, v in document.items() if k != "url"}
+    return frame
+
+
 def read_metadata(path: str | Path) -> dict:
     """The CSVW description of a written panel: from the sidecar of a CSV file, or from
     inside a Parquet file."""

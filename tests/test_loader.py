@@ -109,6 +109,22 @@ def test_reason_outside_diplomacy_needs_a_reason_and_is_loaded(synthetic, store)
     assert _values(store, ns.act("cz-expels-ru-test"), DG.reasonOutsideDiplomacy) == {True}
 
 
+def test_high_commissioner_is_a_post_of_ambassador_rank(synthetic, store):
+    """``post: high-commissioner`` (heads of mission between Commonwealth members) loads as
+    dg:HighCommissionerPost, a kind of dg:AmbassadorPost."""
+    text = synthetic.episode_text(synthetic.act("ca-expels-in-test", actor="CA", target="IN"))
+    text = text.replace("acts:\n", "persons:\n  - id: a-high-commissioner\n    name: A High Commissioner\n    tenures:\n"
+                                    "      - post: high-commissioner\n        state: IN\n        host: CA\n"
+                                    "        sources: [s1]\n\nacts:\n", 1)
+    synthetic.write("test-episode", text)
+    result = load(store, [synthetic.dir])
+    assert result.ok, str(result.report)
+    post = next(iter(_objects(store, ns.tenure("a-high-commissioner", 1), DG.ofPost)))
+    assert _objects(store, post, URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")) == {DG.HighCommissionerPost}
+    assert store.ask("PREFIX dg: <https://w3id.org/diplograph/ontology#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+                     "ASK { GRAPH <https://w3id.org/diplograph/graph/ontology> { dg:HighCommissionerPost rdfs:subClassOf dg:AmbassadorPost } }")
+
+
 def test_counts_are_stored_as_integers(synthetic, store):
     """Persons, ceilings and reported figures are xsd:integer (0 or more is the shapes' check):
     a store that keeps only xsd:integer gives back what was loaded."""

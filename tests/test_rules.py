@@ -495,3 +495,22 @@ def test_solidarity_not_for_an_answer_to_ones_own_trigger_in_the_retaliation_win
                      synthetic.act("sk-1", actor="SK", announced="2021-04-02"), window=None)
     assert answers(store, "sk-1") == {"ru-sk"}
     assert supports(store, "sk-1") == set()
+
+
+def test_relation_levels_not_changed_by_an_agreement_to_restore(synthetic):
+    """50-relation-levels: after a severance, an agreement to restore relations (Al-Ula, 2021)
+    leaves them severed; the restoration that carries it out (2023) puts both sides at
+    ambassador level."""
+    store = reasoned(synthetic,
+                     synthetic.act("bh-severs", type="severance", actor="BH", target="QA", announced="2017-06-05"),
+                     synthetic.act("bh-agrees", type="restoration-agreement", actor="BH", target="QA", announced="2021-01-05"),
+                     synthetic.act("bh-restores", type="restoration", actor="BH", target="QA", announced="2023-04-12", mutual="true"))
+    from diplograph.api import Diplograph
+
+    graph = Diplograph(store)
+
+    def levels(date: str) -> set[tuple[str, str]]:
+        return {(r["sender"].rsplit("/", 1)[-1], r["level"]) for r in graph.query("relation-level", a="BH", b="QA", date=date)}
+
+    assert levels("2022-01-01") == {("BH", "severed"), ("QA", "severed")}
+    assert levels("2023-05-01") == {("BH", "ambassador"), ("QA", "ambassador")}

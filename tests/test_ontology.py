@@ -587,3 +587,29 @@ def test_simplicity_checker_judges(turtle: str, expected: str | None):
         assert violations == []
     else:
         assert any(v.startswith(expected + " ") for v in violations), violations
+
+
+def test_jsonld_context_types_agree_with_the_ontology_ranges(ontology: Graph):
+    """The shipped @context types each term as the ontology does: an IRI for object
+    properties, the declared range for datatype properties (xsd:date is outside OWL 2 RL's
+    datatypes, so dates have no declared range), so that exports round-trip."""
+    from diplograph.jsonld import CONTEXT
+
+    prefixes = {k: v for k, v in CONTEXT.items() if isinstance(v, str) and v.endswith(("#", "/"))}
+
+    def expand(curie: str) -> URIRef:
+        prefix, _, local = curie.partition(":")
+        return URIRef(prefixes[prefix] + local)
+
+    checked = 0
+    for term in (v for v in CONTEXT.values() if isinstance(v, dict) and "@type" in v):
+        prop = expand(term["@id"])
+        if term["@type"] == "@id":
+            assert (prop, RDF.type, OWL.ObjectProperty) in ontology, f"{prop} is typed @id but is no object property"
+        else:
+            assert (prop, RDF.type, OWL.DatatypeProperty) in ontology, f"{prop} has a datatype but is no datatype property"
+            ranges = set(ontology.objects(prop, RDFS.range))
+            assert not ranges or expand(term["@type"]) in ranges, \
+                f"{prop}: the context says {term['@type']}, the ontology's range is {sorted(ranges)}"
+        checked += 1
+    assert checked >= 5

@@ -226,3 +226,12 @@ def test_the_commands_of_docs_plots_md_run_and_the_committed_pictures_are_theirs
     exec(compile(code_blocks(repo / "docs" / "plots.md", "python")[0], "plots.md", "exec"), namespace)  # noqa: S102
     assert (tmp_path / "vrbetice.png").read_bytes().startswith(b"\x89PNG")
     namespace["graph"].close()
+
+
+def test_timeline_svg_links_each_act_mark_to_its_iri(vrbetice):
+    """Each act's mark in the timeline SVG is a link to the act's IRI (docs/plots.md says so)."""
+    from diplograph import namespaces as ns
+
+    links = {a.get("{http://www.w3.org/1999/xlink}href") or a.get("href") for a in vrbetice.root.iter(f"{SVG}a")}
+    assert str(ns.act("cz-expels-ru-18-2021")) in links
+    assert str(ns.act("ru-expels-cz-20-2021")) in links

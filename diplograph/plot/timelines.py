@@ -151,7 +151,7 @@ def _draw_act(axes, graph: Graph, row, xy, supports: bool) -> None:
                         edgecolors=style.SOLIDARITY if supports else "#333333",
                         linewidths=2.2 if supports else 0.8)
     mark.set_gid(f"act:{row.act}")
-    mark.set_url(str(ns.act(row.act)))
+    mark.set_urls([str(ns.act(row.act))])  # a collection links each of its markers by set_urls, not set_url
     label = axes.annotate(f"{style.verb(row)} → {row.target}", xy, xytext=(0, 0), textcoords="offset points",
                           va="center", ha="left", fontsize=8, color=style.TEXT, zorder=5,
                           bbox={"boxstyle": "round,pad=0.12", "fc": "white", "ec": "none", "alpha": 0.75})

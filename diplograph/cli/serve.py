@@ -1,5 +1,6 @@
 """``diplograph serve``: the graph as a read-only SPARQL 1.1 endpoint, with the stored
-queries at their own URLs (see docs/serving.md)."""
+queries at their own URLs and every minted IRI answered as a page or as RDF (see
+docs/serving.md and docs/linked-data.md)."""
 
 from __future__ import annotations
 
@@ -35,7 +36,8 @@ def serve(
     log_level: Annotated[str, typer.Option("--log-level", help="uvicorn's log level (info shows each request).")]
     = "info",
 ) -> None:
-    """Serve the graph read-only: a SPARQL 1.1 endpoint at /sparql, the stored queries at /queries/."""
+    """Serve the graph read-only: a SPARQL 1.1 endpoint at /sparql, the stored queries at /queries/,
+    pages and RDF for every Diplograph IRI, the ontology's documentation at /ontology."""
     import uvicorn
 
     from ..web import create_app
@@ -58,6 +60,8 @@ def serve(
                   f"{time.perf_counter() - started:.1f} s)\n"
                   f"  SPARQL endpoint  {address}sparql\n"
                   f"  stored queries   {address}queries/\n"
+                  f"  pages            {address} (episodes, acts, states), {address}ontology\n"
+                  f"  dataset          {address}.well-known/void\n"
                   f"  limits           {timeout:g} s and {max_rows:,} rows per query", highlight=False)
     try:
         uvicorn.run(application, host=host, port=port, log_level=log_level, proxy_headers=True,

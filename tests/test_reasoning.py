@@ -321,3 +321,21 @@ def test_reason_command_refuses_a_negative_window(tmp_path: Path):
     result = CliRunner().invoke(app, ["reason", "--store", str(tmp_path / "store"), "--solidarity-window", "-1"])
     assert result.exit_code == 2
     assert "solidarity window" in result.output
+
+
+def test_the_staged_retaliation_rule_leaves_no_scratch_graph(reasoned):
+    """Rule 10 stages its joins in a scratch graph (periods, acts met within the window, pairs
+    that fail a condition); nothing of it stays once the rule has run, and the candidates it
+    gives are there."""
+    store, _ = reasoned
+    scratch = store.select(
+        "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://w3id.org/diplograph/graph/scratch> { ?s ?p ?o } }").rows
+    assert int(scratch[0][0].toPython()) == 0
+    anywhere = store.select(
+        "PREFIX scratch: <https://w3id.org/diplograph/scratch#> "
+        "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s scratch:meetsOther ?o } }").rows
+    assert int(anywhere[0][0].toPython()) == 0
+    candidates = store.select(
+        "PREFIX dg: <https://w3id.org/diplograph/ontology#> SELECT (COUNT(*) AS ?n) WHERE { "
+        "GRAPH <https://w3id.org/diplograph/graph/inferred> { ?b dg:ruleCandidateFor ?a } }").rows
+    assert int(candidates[0][0].toPython()) > 0

@@ -36,18 +36,28 @@ def read_rules(directory: Path) -> list[Rule]:
     return rules
 
 
+_COUNT_INFERRED = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{Graphs.INFERRED}> {{ ?s ?p ?o }} }}"
+
+
+def inferred_size(store: GraphStore) -> int:
+    """Triples in the inferred graph, counted by the store's engine (not row by row in Python:
+    the engine counts each round, a hot path at a million acts)."""
+    rows = store.select(_COUNT_INFERRED).rows
+    return int(rows[0][0].toPython()) if rows and rows[0][0] is not None else 0
+
+
 def run_to_fixpoint(store: GraphStore, rule_sets: list[list[Rule]], *, max_rounds: int = 20,
                     on_rule: Callable[[Rule, int], None] | None = None) -> int:
     """Apply every rule of every set, in order, until a full round adds nothing.
     Returns the number of rounds."""
-    previous = store.count(Graphs.INFERRED)
+    previous = inferred_size(store)
     for round_number in range(1, max_rounds + 1):
         for rules in rule_sets:
             for rule in rules:
                 store.update(rule.text)
                 if on_rule:
                     on_rule(rule, round_number)
-        current = store.count(Graphs.INFERRED)
+        current = inferred_size(store)
         if current == previous:
             return round_number
         previous = current

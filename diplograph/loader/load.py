@@ -17,7 +17,7 @@ from .. import namespaces as ns
 from ..namespaces import DG, Graphs
 from ..store.base import GraphStore
 from . import checks
-from .rdf import RecordGraphs, build, merge
+from .rdf import RecordGraphs, build
 from .report import Report
 from .shapes import check_shapes
 from .yamlfile import YamlDocument, YamlSyntaxError, parse
@@ -55,8 +55,11 @@ def record_files(paths: Iterable[Path]) -> list[Path]:
         else:
             raise FileNotFoundError(f"no such record file or directory: {path}")
     unique: list[Path] = []
+    seen: set[Path] = set()
     for path in found:
-        if path.resolve() not in {p.resolve() for p in unique}:
+        resolved = path.resolve()
+        if resolved not in seen:
+            seen.add(resolved)
             unique.append(path)
     return unique
 
@@ -200,9 +203,8 @@ def load(store: GraphStore, paths: Iterable[Path | str], *, dry_run: bool = Fals
 
     say("building RDF")
     built = build(docs, stored.agents)
-    graphs = merge(list(built.values()))
     say("checking SHACL shapes")
-    check_shapes(graphs, _shape_context(stored), report, fallback_file=result.files[0] if result.files else "")
+    check_shapes(built.values(), _shape_context(stored), report, fallback_file=result.files[0] if result.files else "")
     if not report.ok:
         return result
 
@@ -210,15 +212,15 @@ def load(store: GraphStore, paths: Iterable[Path | str], *, dry_run: bool = Fals
     changed = [(d, rel) for d, rel in docs if force or not _unchanged(d, rel, stored)]
     result.unchanged = [d.display for d, rel in docs if (d, rel) not in changed]
     result.written = [d.display for d, _ in changed]
-    result.triples = len(graphs.asserted)
     if dry_run or not changed:
+        # what the whole load would assert (a subject described in two files counts once)
+        result.triples = len({t for part in built.values() for t in part.asserted})
         return result
-    if len(changed) != len(docs):
-        graphs = merge([built[rel] for _, rel in changed])
-        result.triples = len(graphs.asserted)
+    parts = [built[rel] for _, rel in changed]
+    result.triples = len({t for part in parts for t in part.asserted})
 
     say(f"writing {len(changed)} records")
-    _write(store, graphs)
+    _write(store, parts)
     return result
 
 
@@ -234,22 +236,33 @@ _DROP_STAGING = (
 )
 
 
-def _write(store: GraphStore, graphs: RecordGraphs) -> None:
+def _write(store: GraphStore, parts: list[RecordGraphs]) -> None:
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     run = ns.load_run(now.strftime("%Y%m%dT%H%M%SZ") + f"-{os.getpid()}")
-    provenance = graphs.provenance
-    provenance.add((run, RDF.type, DG.LoadRun))
-    provenance.add((run, RDFS.label, Literal(f"load of {now.isoformat()}", lang="en")))
-    provenance.add((run, PROV.endedAtTime, Literal(now.isoformat().replace("+00:00", "Z"), datatype=XSD.dateTime)))
-    provenance.add((run, DG.softwareVersion, Literal(__version__)))
-    for record in provenance.subjects(RDF.type, DG.Record):
-        provenance.add((record, PROV.wasGeneratedBy, run))
+    run_graph = Graph()
+    run_graph.add((run, RDF.type, DG.LoadRun))
+    run_graph.add((run, RDFS.label, Literal(f"load of {now.isoformat()}", lang="en")))
+    run_graph.add((run, PROV.endedAtTime, Literal(now.isoformat().replace("+00:00", "Z"), datatype=XSD.dateTime)))
+    run_graph.add((run, DG.softwareVersion, Literal(__version__)))
+    for part in parts:
+        for record in part.provenance.subjects(RDF.type, DG.Record):
+            run_graph.add((record, PROV.wasGeneratedBy, run))
+    # Each record's graphs are serialised on their own and the N-Triples joined: merging
+    # them into one rdflib graph first costs more than everything else the load writes.
+    asserted = b"".join(part.asserted.serialize(format="nt", encoding="utf-8") for part in parts)
+    provenance = b"".join(part.provenance.serialize(format="nt", encoding="utf-8") for part in parts)
+    provenance += run_graph.serialize(format="nt", encoding="utf-8")
 
+    if _holds_nothing_loaded(store) and store.add_to_graphs_at_once(
+            {Graphs.ONTOLOGY: _ntriples_of_ontology(), Graphs.ASSERTED: asserted, Graphs.PROVENANCE: provenance}):
+        # An empty store has nothing to replace: one transaction writes everything,
+        # without the copy from staging graphs (which costs several times the data).
+        return
     store.update(_DROP_STAGING)
     try:
         store.add_to_graph(Graphs.STAGING_ONTOLOGY, _ntriples_of_ontology())
-        store.add_to_graph(Graphs.STAGING_ASSERTED, graphs.asserted.serialize(format="nt", encoding="utf-8"))
-        store.add_to_graph(Graphs.STAGING_PROVENANCE, provenance.serialize(format="nt", encoding="utf-8"))
+        store.add_to_graph(Graphs.STAGING_ASSERTED, asserted)
+        store.add_to_graph(Graphs.STAGING_PROVENANCE, provenance)
         store.update(_commit_update())
     except BaseException:
         # The graphs in use are untouched until the commit update, which is one
@@ -260,6 +273,22 @@ def _write(store: GraphStore, graphs: RecordGraphs) -> None:
         except Exception:  # noqa: BLE001 - the first error is the one to report
             pass
         raise
+    # Dropped after the commit, in a transaction of their own: inside the commit the
+    # engine would read back every quad it has just copied (several times slower).
+    # Should this fail, the next load drops them before it stages anything.
+    store.update(_DROP_STAGING)
+
+
+_HOLDS_ANYTHING_LOADED = """
+ASK { GRAPH ?g { ?s ?p ?o } VALUES ?g {
+  <https://w3id.org/diplograph/graph/ontology>
+  <https://w3id.org/diplograph/graph/asserted>
+  <https://w3id.org/diplograph/graph/provenance>
+} }"""
+
+
+def _holds_nothing_loaded(store: GraphStore) -> bool:
+    return not store.ask(_HOLDS_ANYTHING_LOADED)
 
 
 def _ntriples_of_ontology() -> bytes:

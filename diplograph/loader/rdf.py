@@ -87,16 +87,6 @@ def build(docs: list[tuple[YamlDocument, str]], stored_agents: dict[str, URIRef]
     return built
 
 
-def merge(parts: list[RecordGraphs]) -> RecordGraphs:
-    merged = RecordGraphs()
-    for part in parts:
-        merged.asserted += part.asserted
-        merged.provenance += part.provenance
-        for subject, origin in part.origins.items():
-            merged.origins.setdefault(subject, origin)
-    return merged
-
-
 def _record(b: _Builder, relative: str) -> None:
     p = b.out.provenance
     p.add((b.record, RDF.type, DG.Record))

@@ -75,6 +75,12 @@ class GraphStore(ABC):
     def add_to_graph(self, graph_iri: URIRef, ntriples: bytes) -> None:
         """Add N-Triples data to one named graph, atomically."""
 
+    def add_to_graphs_at_once(self, ntriples_by_graph: Mapping[URIRef, bytes]) -> bool:
+        """Add N-Triples data to several named graphs in one transaction, if this store
+        can; return False, having written nothing, if it cannot (the caller then stages
+        the data graph by graph). A bulk path for loading into an empty store."""
+        return False
+
     @abstractmethod
     def dump(self, graphs: Iterable[URIRef], fmt: str) -> bytes:
         """Serialise these named graphs: ``trig``, ``nquads``, or a triple format for one union."""

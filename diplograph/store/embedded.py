@@ -87,6 +87,15 @@ class EmbeddedStore(GraphStore):
     def add_to_graph(self, graph_iri: URIRef, ntriples: bytes) -> None:
         self._store.load(ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(graph_iri)))
 
+    def add_to_graphs_at_once(self, ntriples_by_graph) -> bool:
+        # parsed first, so that malformed data fails before anything is written;
+        # ``extend`` is one transaction
+        quads = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(str(graph)))
+                 for graph, data in ntriples_by_graph.items()
+                 for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
+        self._store.extend(quads)
+        return True
+
     def dump(self, graphs: Iterable[URIRef], fmt: str) -> bytes:
         graphs = list(graphs)
         if fmt in ("trig", "nquads"):

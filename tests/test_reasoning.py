@@ -339,3 +339,20 @@ def test_the_staged_retaliation_rule_leaves_no_scratch_graph(reasoned):
         "PREFIX dg: <https://w3id.org/diplograph/ontology#> SELECT (COUNT(*) AS ?n) WHERE { "
         "GRAPH <https://w3id.org/diplograph/graph/inferred> { ?b dg:ruleCandidateFor ?a } }").rows
     assert int(candidates[0][0].toPython()) > 0
+
+
+def test_the_staged_solidarity_rule_leaves_no_scratch_graph(reasoned):
+    """Rule 30 stages its joins in the scratch graph too (periods by target, acts met within
+    the solidarity window, pairs passed over, asserted links beyond the window); nothing of it
+    stays in any graph, and the solidarity links it gives are there."""
+    store, _ = reasoned
+    leftovers = store.select(
+        "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+        "FILTER (STRSTARTS(STR(?p), 'https://w3id.org/diplograph/scratch#')) }").rows
+    assert int(leftovers[0][0].toPython()) == 0
+    links = store.select(
+        "PREFIX dg: <https://w3id.org/diplograph/ontology#> SELECT ?origin (COUNT(*) AS ?n) WHERE { "
+        "GRAPH <https://w3id.org/diplograph/graph/inferred> { ?link a dg:SolidarityLink ; dg:linkOrigin ?origin } } "
+        "GROUP BY ?origin").rows
+    origins = {str(row[0].toPython()) for row in links}
+    assert {"asserted and inferred", "asserted only"} <= origins

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
@@ -401,3 +402,13 @@ def test_a_load_into_an_empty_store_writes_what_a_staged_load_writes(synthetic, 
         assert not any(str(g).startswith(ns.BASE + "graph/staging/") for g in staged.named_graphs() + store.named_graphs())
     finally:
         staged.close()
+
+
+def test_writing_several_graphs_at_once_is_all_or_nothing(store, snapshot):
+    good = b'<https://example.org/a> <https://example.org/p> "kept?" .\n'
+    malformed = b'<https://example.org/b> <https://example.org/p> "fine" .\n<https://example.org/not an iri> <https://example.org/p> "x" .\n'
+    with pytest.raises(SyntaxError):
+        store.add_to_graphs_at_once({Graphs.ASSERTED: good, Graphs.PROVENANCE: malformed})
+    assert snapshot(store) == []
+    assert store.add_to_graphs_at_once({Graphs.ASSERTED: good, Graphs.PROVENANCE: good})
+    assert len(snapshot(store)) == 2

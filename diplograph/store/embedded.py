@@ -88,12 +88,12 @@ class EmbeddedStore(GraphStore):
         self._store.load(ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(graph_iri)))
 
     def add_to_graphs_at_once(self, ntriples_by_graph) -> bool:
-        # parsed first, so that malformed data fails before anything is written;
-        # ``extend`` is one transaction
-        quads = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(str(graph)))
-                 for graph, data in ntriples_by_graph.items()
-                 for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
-        self._store.extend(quads)
+        # ``extend`` is one transaction: malformed data (the parser raises while it is
+        # consumed) leaves the store as it was. A generator, not a list: millions of
+        # quads as Python objects would cost gigabytes.
+        self._store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(str(graph)))
+                           for graph, data in ntriples_by_graph.items()
+                           for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
         return True
 
     def dump(self, graphs: Iterable[URIRef], fmt: str) -> bytes:

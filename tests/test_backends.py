@@ -18,9 +18,7 @@ import hashlib
 import json
 import re
 import shutil
-import socket
 import subprocess
-import sys
 import threading
 import time
 import urllib.request
@@ -39,6 +37,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import graph_diff, to_isomorphic
 from rdflib.namespace import DCTERMS
 from rdflib.plugins.sparql.parser import parseQuery
+from server_support import free_port, oxigraph_server, stop, wait_until_answering
 from typer.testing import CliRunner
 
 from diplograph import queries
@@ -96,63 +95,6 @@ QUERY_IDS = [f"{name}-{'all-params' if every else 'defaults'}" for name, every i
 # ---------------------------------------------------------------------------
 # Servers
 # ---------------------------------------------------------------------------
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-
-
-def _wait_until_answering(url: str, process: subprocess.Popen, log: Path, seconds: float) -> None:
-    probe = urllib.request.Request(url + "?query=ASK%7B%7D", headers={"Accept": "application/sparql-results+json"})
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the server stopped (exit {process.returncode}):\n{log.read_text(errors='replace')[-3000:]}")
-        try:
-            with urllib.request.urlopen(probe, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.1)
-    _stop(process)
-    raise RuntimeError(f"the server at {url} did not answer within {seconds} s:\n{log.read_text(errors='replace')[-3000:]}")
-
-
-def oxigraph_command() -> str:
-    found = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
-    if not Path(found).exists():
-        pytest.fail("the 'oxigraph' command is missing: pip install -e '.[test]' (PyPI package oxigraph)")
-    return found
-
-
-@contextmanager
-def oxigraph_server(directory: Path) -> Iterator[str]:
-    """A real ``oxigraph serve`` on 127.0.0.1 (no authentication: loopback only); its base URL."""
-    directory.mkdir(parents=True, exist_ok=True)
-    port = free_port()
-    log = directory / "server.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen([oxigraph_command(), "serve", "--location", str(directory / "data"),
-                                    "--bind", f"127.0.0.1:{port}"], stdout=out, stderr=subprocess.STDOUT)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        _wait_until_answering(base + "/query", process, log, 30)
-        yield base
-    finally:
-        _stop(process)
-
 
 VIRTUOSO_INI = """\
 [Database]
@@ -224,14 +166,15 @@ def virtuoso_server(directory: Path) -> Iterator[Virtuoso]:
                                    stdout=out, stderr=subprocess.STDOUT)
     try:
         base = f"http://127.0.0.1:{http_port}"
-        _wait_until_answering(base + "/sparql", process, log, 60)
+        wait_until_answering(base + "/sparql?query=ASK%7B%7D", process, log, 60,
+                             {"Accept": "application/sparql-results+json"})
         granted = subprocess.run([isql, f"127.0.0.1:{sql_port}", "dba", "dba", 'exec=GRANT SPARQL_UPDATE TO "SPARQL";'],
                                  check=False, capture_output=True, text=True, timeout=60)
         if granted.returncode != 0:
             raise RuntimeError(f"could not grant SPARQL_UPDATE: {granted.stdout}{granted.stderr}")
         yield Virtuoso(base + "/sparql", base + "/sparql-auth")
     finally:
-        _stop(process)
+        stop(process)
 
 
 # ---------------------------------------------------------------------------

@@ -289,7 +289,7 @@ def test_a_store_not_reasoned_over_is_refused(shipped_store_copy, tmp_path):
 
 
 def test_the_same_panel_from_a_sparql_server(reasoned, yearly, tmp_path):
-    from test_backends import oxigraph_server
+    from server_support import oxigraph_server
 
     from diplograph.namespaces import Graphs
     from diplograph.store.remote import RemoteStore

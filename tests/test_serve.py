@@ -35,16 +35,15 @@ from SPARQLWrapper import (
     SPARQLWrapper,
 )
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
+from server_support import free_port, oxigraph_server
 from web_support import (
     ENV,
     Served,
     copy_store,
     copy_to_server,
     diplograph_server,
-    free_port,
     get,
     http,
-    oxigraph_server,
     post_form,
     reasoned_store,
     serve_command,

@@ -11,10 +11,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -24,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from server_support import free_port, stop, wait_until_answering
 
 from diplograph.namespaces import Graphs
 from diplograph.reasoning import reason
@@ -32,12 +31,6 @@ from diplograph.store.remote import RemoteStore
 
 REPO = Path(__file__).resolve().parents[1]
 ENV = {**os.environ, "NO_COLOR": "1", "TERM": "dumb", "COLUMNS": "200"}
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 # ---------------------------------------------------------------------------
@@ -74,33 +67,6 @@ def copy_store(source: Path, target: Path) -> Path:
 # ---------------------------------------------------------------------------
 # Servers
 # ---------------------------------------------------------------------------
-
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-
-
-def _wait(url: str, process: subprocess.Popen, log: Path, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the server stopped (exit {process.returncode}):\n"
-                               f"{log.read_text(errors='replace')[-3000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.1)
-    _stop(process)
-    raise RuntimeError(f"{url} did not answer within {seconds} s:\n{log.read_text(errors='replace')[-3000:]}")
-
 
 @dataclass
 class Served:
@@ -144,34 +110,10 @@ def diplograph_server(store: str | Path, directory: Path, *options: str) -> Iter
                                    stderr=subprocess.STDOUT, env=ENV, cwd=directory)
     url = f"http://127.0.0.1:{port}/"
     try:
-        _wait(url + "sparql?query=ASK%7B%7D", process, log)
+        wait_until_answering(url + "sparql?query=ASK%7B%7D", process, log)
         yield Served(url, process, log, str(store))
     finally:
-        _stop(process)
-
-
-def oxigraph_command() -> str:
-    found = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
-    if not Path(found).exists():
-        pytest.fail("the 'oxigraph' command is missing: pip install -e '.[test]' (PyPI package oxigraph)")
-    return found
-
-
-@contextmanager
-def oxigraph_server(directory: Path) -> Iterator[str]:
-    """A real ``oxigraph serve`` on 127.0.0.1 (no authentication: loopback only); its base URL."""
-    directory.mkdir(parents=True, exist_ok=True)
-    port = free_port()
-    log = directory / "oxigraph.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen([oxigraph_command(), "serve", "--location", str(directory / "data"),
-                                    "--bind", f"127.0.0.1:{port}"], stdout=out, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait(base + "/query?query=ASK%7B%7D", process, log, 30)
-        yield base
-    finally:
-        _stop(process)
+        stop(process)
 
 
 def copy_to_server(source: Path, url: str) -> None:

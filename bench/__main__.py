@@ -59,7 +59,11 @@ def run(
     command = "python -m bench " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     # a terminated run stops the phase it is waiting for (see runner.run_phase)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    runner.run(settings, out.resolve(), say=console.print, command=command)
+    try:
+        runner.run(settings, out.resolve(), say=console.print, command=command)
+    except RuntimeError as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
     console.print(f"results: {out / 'latest.json'}, {out / 'latest.md'}")
     typer.echo((out / "latest.md").read_text(encoding="utf-8"))
 
@@ -79,12 +83,12 @@ def generate_command(
 
 @app.command("report")
 def report_command(
-    results: Annotated[Path, typer.Argument(help="A result file (latest.json).")] = RESULTS / "latest.json",
+    results: Annotated[Path, typer.Argument(help="A result file (e.g. bench/results/latest.json).")] = RESULTS / "latest.json",
 ) -> None:
-    """Rewrite latest.md (and the derived figures of latest.json) from a result file."""
+    """Rewrite the Markdown beside a result file (and the figures derived in it)."""
     document = json.loads(results.read_text(encoding="utf-8"))
-    report.write(document, results.parent)
-    typer.echo((results.parent / "latest.md").read_text(encoding="utf-8"))
+    report.write(document, results.parent, names=(results.stem,))
+    typer.echo(results.with_suffix(".md").read_text(encoding="utf-8"))
 
 
 if __name__ == "__main__":

@@ -240,6 +240,10 @@ def _cell(size: dict, phase: str, value: float | None) -> str:
     return "–"
 
 
+def _heading(size: dict) -> str:
+    return size["label"] + (" (run under way)" if size.get("complete") is False else "")
+
+
 def _rule_cell(size: dict, rule: str) -> str:
     """One rule's time within full reasoning; when reasoning reached its time limit, what
     the rules finished before it (first round) and how long the running one had run."""
@@ -267,7 +271,7 @@ def markdown(document: dict) -> str:
     figs = [figures(s) for s in sizes]
     grow = growth(sizes)
     m = document["machine"]
-    head = "| stage | " + " | ".join(f"{s['label']} acts" for s in sizes) + " | growth exponent |"
+    head = "| stage | " + " | ".join(f"{_heading(s)} acts" for s in sizes) + " | growth exponent |"
     rule = "|---|" + "---|" * len(sizes) + "---|"
     lines = [
         "# Diplograph benchmark",
@@ -292,7 +296,7 @@ def markdown(document: dict) -> str:
                   + (f", with {dirty} uncommitted changes under diplograph/, ontology/, queries/." if dirty else ".")]
     if document.get("note"):
         lines += ["", f"**Note.** {document['note']}"]
-    lines += ["", "## Stages", "", head, rule]
+    lines += ["", "## Summary", "", *summary_table(document), "", "## Stages", "", head, rule]
 
     def row(name: str, phase: str, values: list, growth_key: str | None = None) -> None:
         cells = [_cell(s, phase, v) for s, v in zip(sizes, values)]
@@ -395,6 +399,22 @@ def markdown(document: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def summary_table(document: dict) -> list[str]:
+    """One line per size: the headline figures (seconds, MiB), for the README."""
+    lines = ["| acts | load | OWL 2 RL | full reasoning | owlrl | floor | reasoning / floor | incremental "
+             "| query, one state (slowest median) | query, whole graph (slowest median) | peak MiB |",
+             "|---|" + "---|" * 10]
+    for size, f in zip(document["sizes"], (figures(s) for s in document["sizes"])):
+        r = ratios(f)
+        lines.append("| " + " | ".join([
+            _heading(size), _cell(size, "load", f["load"]), _cell(size, "owl", f["owl"]),
+            _cell(size, "reason", f["reason"]), _cell(size, "owlrl", f["owlrl"]), _cell(size, "floor", f["floor_join"]),
+            f"{r['reason_over_floor']:.3g}x" if r["reason_over_floor"] else "–",
+            _cell(size, "incremental", f["incremental"]), _cell(size, "queries", f["query_single_max"]),
+            _cell(size, "queries", f["query_whole_max"]), _s(f["peak_mib"])]) + " |")
+    return lines
+
+
 def diagnosis(document: dict) -> list[str]:
     """Plain sentences: the largest stages and rules at the largest size, and how they grow."""
     sizes = [s for s in document["sizes"]]
@@ -431,12 +451,25 @@ def diagnosis(document: dict) -> list[str]:
     return out
 
 
-def write(document: dict, out: Path) -> None:
+def write(document: dict, out: Path, names: tuple[str, ...] | None = None) -> None:
+    """``<name>.json`` and ``<name>.md`` in ``out``, for each name (by default ``latest`` and
+    the run's own name)."""
     document = dict(document)
     document["figures"] = [figures(s) for s in document["sizes"]]
     document["ratios"] = [ratios(f) for f in document["figures"]]
     document["growth"] = growth(document["sizes"])
     document["goals"] = goals(document)
     document["diagnosis"] = diagnosis(document)
-    (out / "latest.json").write_text(json.dumps(document, indent=1, default=str) + "\n", encoding="utf-8")
-    (out / "latest.md").write_text(markdown(document), encoding="utf-8")
+    text, table = json.dumps(document, indent=1, default=str) + "\n", markdown(document)
+    for name in names or ("latest", run_name(document)):
+        (out / f"{name}.json").write_text(text, encoding="utf-8")
+        (out / f"{name}.md").write_text(table, encoding="utf-8")
+
+
+def run_name(document: dict) -> str:
+    """A name that tells runs apart: date, code measured, sizes (``2026-11-24-5ee5a78-1k-10k``)."""
+    commit = ((document.get("source") or {}).get("commit") or "unknown")[:7]
+    if (document.get("source") or {}).get("uncommitted_changes"):
+        commit += "-dirty"
+    sizes = "-".join(label(n) for n in document["settings"]["sizes"])
+    return f"{document['started'][:10]}-{commit}-{sizes}"

@@ -5,6 +5,7 @@ the machine, into one result document."""
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import json
 import os
 import shutil
@@ -13,6 +14,7 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -163,11 +165,31 @@ def run_phase(name: str, config_path: Path, phase_dir: Path, timeout: float, sou
 
 
 def run_size(settings: Settings, size: int, say=print, source: Path = REPOSITORY, commit: str | None = None,
-             timed_out: dict[str, int] | None = None) -> dict:
-    """Every phase of one size. ``timed_out``: phase -> the size at which it reached its limit."""
+             timed_out: dict[str, int] | None = None, on_progress=None) -> dict:
+    """Every phase of one size. ``timed_out``: phase -> the size at which it reached its limit;
+    ``on_progress`` is called with the size's record so far after every phase."""
     timed_out = {} if timed_out is None else timed_out
     directory = settings.workdir / f"n{size}-seed{settings.seed}-{settings.layout}"
     directory.mkdir(parents=True, exist_ok=True)
+    with _exclusive(directory):
+        return _run_size(settings, size, directory, say, source, commit, timed_out, on_progress or (lambda _: None))
+
+
+@contextmanager
+def _exclusive(directory: Path):
+    """Hold a size's directory for this run: two runs writing one store and one set of
+    phase records would each report the other's figures."""
+    with (directory / ".lock").open("w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise RuntimeError(f"another benchmark run is using {directory}: wait for it, "
+                               "or give this one its own --workdir") from None
+        yield
+
+
+def _run_size(settings: Settings, size: int, directory: Path, say, source: Path, commit: str | None,
+              timed_out: dict[str, int], on_progress) -> dict:
     reference = size <= settings.owlrl_max
     remote = size <= settings.remote_max
     config = {"dir": str(directory), "acts": size, "seed": settings.seed, "layout": settings.layout,
@@ -177,34 +199,37 @@ def run_size(settings: Settings, size: int, say=print, source: Path = REPOSITORY
     config_path.write_text(json.dumps(config, indent=1), encoding="utf-8")
     phases: dict[str, dict] = {}
     for name, needs in PLAN:
-        if name == "owlrl" and not reference:
-            phases[name] = {"status": "skipped",
-                            "note": f"owlrl runs up to {label(settings.owlrl_max)} acts (--owlrl-max): "
-                                    "above, its closure takes more than a few minutes"}
-            say(f"  {label(size)} {name}: skipped ({phases[name]['note']})")
-            continue
-        if name == "remote" and not remote:
-            phases[name] = {"status": "skipped",
-                            "note": f"the remote server is measured up to {label(settings.remote_max)} acts (--remote-max)"}
-            say(f"  {label(size)} {name}: skipped ({phases[name]['note']})")
-            continue
-        if settings.skip_after_timeout and name in timed_out:
-            phases[name] = {"status": "skipped", "note": f"reached the time limit at {label(timed_out[name])} acts"}
-            say(f"  {label(size)} {name}: skipped ({phases[name]['note']})")
-            continue
-        missing = [need for need in needs if phases.get(need, {}).get("status") != "ok"]
-        if missing:
-            phases[name] = {"status": "skipped", "note": f"needs the {', '.join(missing)} phase"}
-            say(f"  {label(size)} {name}: skipped ({phases[name]['note']})")
-            continue
-        say(f"  {label(size)} {name} ...")
-        phases[name] = run_phase(name, config_path, directory / "phases", settings.timeout, source)
-        record = phases[name]
-        if record["status"] == "timeout":
-            timed_out.setdefault(name, size)
-        figure = record.get("seconds")
-        say(f"  {label(size)} {name}: {record['status']}"
-            + (f", {figure} s" if figure is not None else "") + f", peak {record['peak_rss_mib']} MiB")
+        try:
+            if name == "owlrl" and not reference:
+                phases[name] = {"status": "skipped",
+                                "note": f"owlrl runs up to {label(settings.owlrl_max)} acts (--owlrl-max): "
+                                        "above, its closure takes more than a few minutes"}
+                say(f"  {label(size)} {name}: skipped ({phases[name]['note']})")
+                continue
+            if name == "remote" and not remote:
+                phases[name] = {"status": "skipped",
+                                "note": f"the remote server is measured up to {label(settings.remote_max)} acts (--remote-max)"}
+                say(f"  {label(size)} {name}: skipped ({phases[name]['note']})")
+                continue
+            if settings.skip_after_timeout and name in timed_out:
+                phases[name] = {"status": "skipped", "note": f"reached the time limit at {label(timed_out[name])} acts"}
+                say(f"  {label(size)} {name}: skipped ({phases[name]['note']})")
+                continue
+            missing = [need for need in needs if phases.get(need, {}).get("status") != "ok"]
+            if missing:
+                phases[name] = {"status": "skipped", "note": f"needs the {', '.join(missing)} phase"}
+                say(f"  {label(size)} {name}: skipped ({phases[name]['note']})")
+                continue
+            say(f"  {label(size)} {name} ...")
+            phases[name] = run_phase(name, config_path, directory / "phases", settings.timeout, source)
+            record = phases[name]
+            if record["status"] == "timeout":
+                timed_out.setdefault(name, size)
+            figure = record.get("seconds")
+            say(f"  {label(size)} {name}: {record['status']}"
+                + (f", {figure} s" if figure is not None else "") + f", peak {record['peak_rss_mib']} MiB")
+        finally:
+            on_progress({"acts": size, "label": label(size), "directory": str(directory), "phases": phases})
     if phases.get("reason", {}).get("status") != "ok":
         for name in ("floor", "queries", "export"):
             if phases.get(name, {}).get("status") == "ok":
@@ -232,10 +257,22 @@ def run(settings: Settings, out: Path, say=print, command: str | None = None) ->
     }
     out.mkdir(parents=True, exist_ok=True)
     timed_out: dict[str, int] = {}
-    for size in settings.sizes:
-        say(f"{label(size)} acts")
-        document["sizes"].append(run_size(settings, size, say, source, source_info.get("commit"), timed_out))
+
+    def save() -> None:
         document["load_average_at_end"] = machine.load_average()
         document["finished"] = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
         report.write(document, out)
+
+    for size in settings.sizes:
+        say(f"{label(size)} acts")
+        entry: dict = {"acts": size, "label": label(size), "phases": {}, "complete": False}
+        document["sizes"].append(entry)
+
+        def progress(record: dict, entry: dict = entry) -> None:
+            entry.update(record)
+            save()
+
+        progress(run_size(settings, size, say, source, source_info.get("commit"), timed_out, progress))
+        entry["complete"] = True
+        save()
     return document

@@ -6,21 +6,46 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, XSD
+from rdflib import Literal, URIRef
+from rdflib import namespace as rdflib_namespaces
+from rdflib.term import Node
 
 from .. import namespaces as ns
 from .. import vocabulary
-from ..namespaces import DG, WD
 from .checks import document_kind, parse_date
 from .registry import state_codes
 from .yamlfile import YamlDocument
 
 
+class _Terms:
+    """A namespace whose terms are made once: rdflib's namespaces make a new URIRef
+    at every attribute access, a tenth of the time of building a load."""
+
+    def __init__(self, namespace):
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> URIRef:
+        term = getattr(self._namespace, name)
+        setattr(self, name, term)
+        return term
+
+    def __getitem__(self, name: str) -> URIRef:
+        return self._namespace[name]
+
+
+DG, WD = _Terms(ns.DG), _Terms(ns.WD)
+DCTERMS, OWL, PROV = (_Terms(n) for n in (rdflib_namespaces.DCTERMS, rdflib_namespaces.OWL, rdflib_namespaces.PROV))
+RDF, RDFS, XSD = (_Terms(n) for n in (rdflib_namespaces.RDF, rdflib_namespaces.RDFS, rdflib_namespaces.XSD))
+
+
 @dataclass
 class RecordGraphs:
-    asserted: Graph = field(default_factory=Graph)
-    provenance: Graph = field(default_factory=Graph)
+    """The triples one record file gives: lists, not rdflib graphs (adding to an rdflib
+    graph costs more than making the terms); a triple may occur twice, the store keeps one."""
+
+    record: URIRef
+    asserted: list[tuple[Node, Node, Node]] = field(default_factory=list)
+    provenance: list[tuple[Node, Node, Node]] = field(default_factory=list)
     #: minted subject -> (record file, line), to map SHACL results back to records
     origins: dict[URIRef, tuple[str, int, str]] = field(default_factory=dict)
 
@@ -42,7 +67,7 @@ class _Builder:
     def __init__(self, doc: YamlDocument, relative: str, out: RecordGraphs, agents: dict[str, URIRef]):
         self.doc = doc
         self.out = out
-        self.record = ns.record(relative)
+        self.record = out.record
         self.agents = agents
         self.display = doc.display
         self.a = out.asserted
@@ -50,8 +75,8 @@ class _Builder:
     def mint(self, subject: URIRef, path: tuple, label: str) -> URIRef:
         """Note that ``subject`` is described by this record, at the line of ``path``."""
         line = self.doc.line(path)
-        self.out.provenance.add((subject, DG.curatedIn, self.record))
-        self.out.provenance.add((subject, DG.recordLine, Literal(line, datatype=XSD.positiveInteger)))
+        self.out.provenance.append((subject, DG.curatedIn, self.record))
+        self.out.provenance.append((subject, DG.recordLine, Literal(line, datatype=XSD.positiveInteger)))
         self.out.origins.setdefault(subject, (self.display, line, label))
         return subject
 
@@ -77,7 +102,7 @@ def build(docs: list[tuple[YamlDocument, str]], stored_agents: dict[str, URIRef]
     agents = _agents_index([d for d, _ in docs], stored_agents)
     built: dict[str, RecordGraphs] = {}
     for doc, relative in docs:
-        out = built[relative] = RecordGraphs()
+        out = built[relative] = RecordGraphs(ns.record(relative))
         builder = _Builder(doc, relative, out, agents)
         if document_kind(doc) == "entities":
             _entities(builder)
@@ -89,11 +114,11 @@ def build(docs: list[tuple[YamlDocument, str]], stored_agents: dict[str, URIRef]
 
 def _record(b: _Builder, relative: str) -> None:
     p = b.out.provenance
-    p.add((b.record, RDF.type, DG.Record))
-    p.add((b.record, RDF.type, PROV.Entity))
-    p.add((b.record, DG.path, Literal(relative)))
-    p.add((b.record, DG.sha256, Literal(b.doc.sha256)))
-    p.add((b.record, RDFS.label, Literal(f"record file {relative}", lang="en")))
+    p.append((b.record, RDF.type, DG.Record))
+    p.append((b.record, RDF.type, PROV.Entity))
+    p.append((b.record, DG.path, Literal(relative)))
+    p.append((b.record, DG.sha256, Literal(b.doc.sha256)))
+    p.append((b.record, RDFS.label, Literal(f"record file {relative}", lang="en")))
 
 
 # ---------------------------------------------------------------------------
@@ -104,58 +129,58 @@ def _entities(b: _Builder) -> None:
         code = item["code"]
         codes = state_codes(code)
         iri = b.mint(ns.state(code), ("states", index), f"state {code}")
-        a.add((iri, RDF.type, DG.State))
-        a.add((iri, DG.code, Literal(code)))
-        a.add((iri, DG.iso3166Alpha2, Literal(code)))
-        a.add((iri, RDFS.label, Literal(item.get("name") or codes.name, lang="en")))
-        a.add((iri, DG.iso3166Alpha3, Literal(codes.alpha3)))
+        a.append((iri, RDF.type, DG.State))
+        a.append((iri, DG.code, Literal(code)))
+        a.append((iri, DG.iso3166Alpha2, Literal(code)))
+        a.append((iri, RDFS.label, Literal(item.get("name") or codes.name, lang="en")))
+        a.append((iri, DG.iso3166Alpha3, Literal(codes.alpha3)))
         if codes.cow is not None:
-            a.add((iri, DG.cowCode, Literal(codes.cow)))
+            a.append((iri, DG.cowCode, Literal(codes.cow)))
         if codes.gw is not None:
-            a.add((iri, DG.gwCode, Literal(codes.gw)))
-        a.add((iri, OWL.sameAs, WD[item["wikidata"]]))
+            a.append((iri, DG.gwCode, Literal(codes.gw)))
+        a.append((iri, OWL.sameAs, WD[item["wikidata"]]))
         if item.get("note"):
-            a.add((iri, DG.curatorNote, _text(item["note"])))
+            a.append((iri, DG.curatorNote, _text(item["note"])))
     for index, item in enumerate(b.doc.data.get("organisations") or []):
         code = item["code"]
         iri = b.mint(ns.organisation(code), ("organisations", index), f"organisation {code}")
-        a.add((iri, RDF.type, DG.InternationalOrganisation))
-        a.add((iri, DG.code, Literal(code)))
-        a.add((iri, RDFS.label, _text(item["name"])))
-        a.add((iri, OWL.sameAs, WD[item["wikidata"]]))
+        a.append((iri, RDF.type, DG.InternationalOrganisation))
+        a.append((iri, DG.code, Literal(code)))
+        a.append((iri, RDFS.label, _text(item["name"])))
+        a.append((iri, OWL.sameAs, WD[item["wikidata"]]))
         for source in item.get("sources") or []:
-            a.add((iri, PROV.wasDerivedFrom, _source(b, source, ("organisations", index))))
+            a.append((iri, PROV.wasDerivedFrom, _source(b, source, ("organisations", index))))
         for mindex, member in enumerate(item.get("members") or []):
             start = str(member["from"])
             m = b.mint(ns.membership(code, member["state"], start), ("organisations", index, "members", mindex),
                        f"membership of {member['state']} in {code}")
-            a.add((m, RDF.type, DG.Membership))
-            a.add((m, DG.member, b.agent(member["state"])))
-            a.add((m, DG.organisation, iri))
-            a.add((m, DG.startDate, _date(start)))
-            a.add((m, DG.startDay, Literal(day_number(dt.date.fromisoformat(start)))))
+            a.append((m, RDF.type, DG.Membership))
+            a.append((m, DG.member, b.agent(member["state"])))
+            a.append((m, DG.organisation, iri))
+            a.append((m, DG.startDate, _date(start)))
+            a.append((m, DG.startDay, Literal(day_number(dt.date.fromisoformat(start)))))
             if member.get("until"):
-                a.add((m, DG.endDate, _date(member["until"])))
-                a.add((m, DG.endDay, Literal(day_number(dt.date.fromisoformat(str(member["until"]))))))
+                a.append((m, DG.endDate, _date(member["until"])))
+                a.append((m, DG.endDay, Literal(day_number(dt.date.fromisoformat(str(member["until"]))))))
             if member.get("note"):
-                a.add((m, DG.curatorNote, _text(member["note"])))
+                a.append((m, DG.curatorNote, _text(member["note"])))
 
 
 def _source(b: _Builder, item: dict, path: tuple) -> URIRef:
     url = item["url"]
     iri = b.mint(ns.source(hashlib.sha1(url.encode("utf-8")).hexdigest()[:16]), path, f"source {url}")
     a = b.a
-    a.add((iri, RDF.type, DG.Source))
-    a.add((iri, ns.SCHEMA.url, Literal(url, datatype=XSD.anyURI)))
-    a.add((iri, DCTERMS.publisher, Literal(item["publisher"])))
+    a.append((iri, RDF.type, DG.Source))
+    a.append((iri, ns.SCHEMA.url, Literal(url, datatype=XSD.anyURI)))
+    a.append((iri, DCTERMS.publisher, Literal(item["publisher"])))
     if item.get("date"):
-        a.add((iri, DCTERMS.date, _date(item["date"])))
+        a.append((iri, DCTERMS.date, _date(item["date"])))
     if item.get("date_note"):
-        a.add((iri, DG.curatorNote, _text(item["date_note"])))
+        a.append((iri, DG.curatorNote, _text(item["date_note"])))
     if item.get("title"):
-        a.add((iri, DCTERMS.title, Literal(item["title"])))
-    a.add((iri, DCTERMS.language, Literal(item.get("language", "en"))))
-    a.add((iri, RDFS.label, Literal(f"{item['publisher']}" + (f", {item['date']}" if item.get("date") else ""))))
+        a.append((iri, DCTERMS.title, Literal(item["title"])))
+    a.append((iri, DCTERMS.language, Literal(item.get("language", "en"))))
+    a.append((iri, RDFS.label, Literal(f"{item['publisher']}" + (f", {item['date']}" if item.get("date") else ""))))
     return iri
 
 
@@ -163,60 +188,60 @@ def _episode(b: _Builder) -> None:
     a, data = b.a, b.doc.data
     episode = data["episode"]
     ep = b.mint(ns.episode(episode["id"]), ("episode",), f"episode {episode['id']}")
-    a.add((ep, RDF.type, DG.Episode))
-    a.add((ep, RDFS.label, _text(episode["title"])))
-    a.add((ep, DCTERMS.description, _text(episode["summary"])))
+    a.append((ep, RDF.type, DG.Episode))
+    a.append((ep, RDFS.label, _text(episode["title"])))
+    a.append((ep, DCTERMS.description, _text(episode["summary"])))
     for note in episode.get("notes") or []:
-        a.add((ep, DG.curatorNote, _text(note)))
+        a.append((ep, DG.curatorNote, _text(note)))
 
     sources = {item["id"]: _source(b, item, ("sources", i)) for i, item in enumerate(data.get("sources") or [])}
 
     for index, item in enumerate(data.get("missions") or []):
         m = b.mint(ns.mission(item["id"]), ("missions", index), f"mission {item['id']}")
-        a.add((m, RDF.type, vocabulary.mission_types()[item["type"]].iri))
-        a.add((m, DG.sendingState, b.agent(item["sending"])))
-        a.add((m, DG.host, b.agent(item["host"])))
+        a.append((m, RDF.type, vocabulary.mission_types()[item["type"]].iri))
+        a.append((m, DG.sendingState, b.agent(item["sending"])))
+        a.append((m, DG.host, b.agent(item["host"])))
         if item.get("city"):
-            a.add((m, DG.city, Literal(item["city"])))
+            a.append((m, DG.city, Literal(item["city"])))
         label = f"{vocabulary.mission_types()[item['type']].label} of {item['sending']} in {item.get('city') or item['host']}"
-        a.add((m, RDFS.label, _text(label)))
+        a.append((m, RDFS.label, _text(label)))
         for sid in item.get("sources") or []:
-            a.add((m, PROV.wasDerivedFrom, sources[sid]))
+            a.append((m, PROV.wasDerivedFrom, sources[sid]))
 
     for index, item in enumerate(data.get("coalitions") or []):
         c = b.mint(ns.coalition(item["id"]), ("coalitions", index), f"coalition {item['id']}")
-        a.add((c, RDF.type, DG.CoordinatedAction))
-        a.add((c, RDFS.label, _text(item["label"])))
-        a.add((c, DG.partOfEpisode, ep))
+        a.append((c, RDF.type, DG.CoordinatedAction))
+        a.append((c, RDFS.label, _text(item["label"])))
+        a.append((c, DG.partOfEpisode, ep))
         for sid in item.get("sources") or []:
-            a.add((c, PROV.wasDerivedFrom, sources[sid]))
+            a.append((c, PROV.wasDerivedFrom, sources[sid]))
 
     for index, item in enumerate(data.get("persons") or []):
         p = b.mint(ns.person(item["id"]), ("persons", index), f"person {item['id']}")
-        a.add((p, RDF.type, DG.Person))
-        a.add((p, RDFS.label, Literal(item["name"])))
+        a.append((p, RDF.type, DG.Person))
+        a.append((p, RDFS.label, Literal(item["name"])))
         if item.get("wikidata"):
-            a.add((p, OWL.sameAs, WD[item["wikidata"]]))
+            a.append((p, OWL.sameAs, WD[item["wikidata"]]))
         for tindex, tenure in enumerate(item.get("tenures") or []):
             host = tenure.get("host")
             info = vocabulary.post_types()[tenure["post"]]
             post = b.mint(ns.post(tenure["post"], tenure["state"], host), ("persons", index, "tenures", tindex),
                           f"post {tenure['post']} of {tenure['state']}")
-            a.add((post, RDF.type, info.iri))
-            a.add((post, DG.servesState, b.agent(tenure["state"])))
-            a.add((post, RDFS.label, _text(f"{info.label} of {tenure['state']}" + (f" in {host}" if host else ""))))
+            a.append((post, RDF.type, info.iri))
+            a.append((post, DG.servesState, b.agent(tenure["state"])))
+            a.append((post, RDFS.label, _text(f"{info.label} of {tenure['state']}" + (f" in {host}" if host else ""))))
             if tenure.get("mission"):
-                a.add((post, DG.atMission, ns.mission(tenure["mission"])))
+                a.append((post, DG.atMission, ns.mission(tenure["mission"])))
             t = b.mint(ns.tenure(item["id"], tindex + 1), ("persons", index, "tenures", tindex), f"tenure of {item['id']}")
-            a.add((t, RDF.type, DG.Tenure))
-            a.add((t, DG.holder, p))
-            a.add((t, DG.ofPost, post))
+            a.append((t, RDF.type, DG.Tenure))
+            a.append((t, DG.holder, p))
+            a.append((t, DG.ofPost, post))
             for key, prop, day_prop in (("start", DG.startDate, DG.startDay), ("end", DG.endDate, DG.endDay)):
                 if tenure.get(key):
-                    a.add((t, prop, _date(tenure[key])))
-                    a.add((t, day_prop, Literal(day_number(parse_date(tenure[key])))))
+                    a.append((t, prop, _date(tenure[key])))
+                    a.append((t, day_prop, Literal(day_number(parse_date(tenure[key])))))
             for sid in tenure.get("sources") or []:
-                a.add((t, PROV.wasDerivedFrom, sources[sid]))
+                a.append((t, PROV.wasDerivedFrom, sources[sid]))
 
     for index, item in enumerate(data.get("acts") or []):
         _act(b, item, ("acts", index), ep, sources)
@@ -231,71 +256,71 @@ def _act(b: _Builder, item: dict, path: tuple, episode: URIRef, sources: dict[st
     info = vocabulary.act_types()[item["type"]]
     act = b.mint(ns.act(act_id), path, f"act {act_id}")
     actor, target = item["actor"], item["target"]
-    a.add((act, RDF.type, info.iri))
-    a.add((act, DG.partOfEpisode, episode))
-    a.add((act, DG.status, _STATUS[item.get("status", "carried-out")]))
-    a.add((act, DG.actor, b.agent(actor)))
-    a.add((act, DG.target, b.agent(target)))
+    a.append((act, RDF.type, info.iri))
+    a.append((act, DG.partOfEpisode, episode))
+    a.append((act, DG.status, _STATUS[item.get("status", "carried-out")]))
+    a.append((act, DG.actor, b.agent(actor)))
+    a.append((act, DG.target, b.agent(target)))
     dyad = b.mint(ns.dyad(actor, target), path + ("actor",), f"dyad {actor}-{target}")
-    a.add((act, DG.dyad, dyad))
-    a.add((dyad, RDF.type, DG.Dyad))
-    a.add((dyad, DG.dyadFrom, b.agent(actor)))
-    a.add((dyad, DG.dyadTo, b.agent(target)))
-    a.add((dyad, DG.reverseDyad, ns.dyad(target, actor)))
-    a.add((dyad, RDFS.label, Literal(f"{actor} → {target}")))
+    a.append((act, DG.dyad, dyad))
+    a.append((dyad, RDF.type, DG.Dyad))
+    a.append((dyad, DG.dyadFrom, b.agent(actor)))
+    a.append((dyad, DG.dyadTo, b.agent(target)))
+    a.append((dyad, DG.reverseDyad, ns.dyad(target, actor)))
+    a.append((dyad, RDFS.label, Literal(f"{actor} → {target}")))
     announced = parse_date(item["announced"])
-    a.add((act, DG.announcedOn, _date(announced)))
-    a.add((act, DG.announcementDay, Literal(day_number(announced))))
-    a.add((act, RDFS.label, _text(f"{info.label}: {actor} → {target}, {announced.isoformat()}")))
+    a.append((act, DG.announcedOn, _date(announced)))
+    a.append((act, DG.announcementDay, Literal(day_number(announced))))
+    a.append((act, RDFS.label, _text(f"{info.label}: {actor} → {target}, {announced.isoformat()}")))
     if item.get("precision", "day") != "day":
-        a.add((act, DG.datePrecision, Literal(item["precision"])))
+        a.append((act, DG.datePrecision, Literal(item["precision"])))
     if item.get("order"):
-        a.add((act, DG.announcementOrder, Literal(int(item["order"]))))
+        a.append((act, DG.announcementOrder, Literal(int(item["order"]))))
     if item.get("time"):
-        a.add((act, DG.announcedAt, Literal(str(item["time"]), datatype=XSD.dateTime)))
+        a.append((act, DG.announcedAt, Literal(str(item["time"]), datatype=XSD.dateTime)))
     if item.get("mutual"):
-        a.add((act, DG.mutualAct, Literal(True)))
+        a.append((act, DG.mutualAct, Literal(True)))
     for key, prop in (("effective", DG.effectiveOn), ("deadline", DG.departureDeadline)):
         if item.get(key):
-            a.add((act, prop, _date(item[key])))
+            a.append((act, prop, _date(item[key])))
     if item.get("deadline_note"):
-        a.add((act, DG.deadlineNote, _text(item["deadline_note"])))
+        a.append((act, DG.deadlineNote, _text(item["deadline_note"])))
     if item.get("persons") is not None:
-        a.add((act, DG.personsAffected, Literal(int(item["persons"]), datatype=XSD.integer)))
+        a.append((act, DG.personsAffected, Literal(int(item["persons"]), datatype=XSD.integer)))
     if item.get("ceiling") is not None:
-        a.add((act, DG.staffCeiling, Literal(int(item["ceiling"]), datatype=XSD.integer)))
+        a.append((act, DG.staffCeiling, Literal(int(item["ceiling"]), datatype=XSD.integer)))
     for findex, figure in enumerate(item.get("figures") or []):
         f = ns.figure(act_id, findex + 1)
-        a.add((act, DG.reportedFigure, f))
-        a.add((f, RDF.type, DG.PersonsFigure))
-        a.add((f, DG.value, Literal(int(figure["value"]), datatype=XSD.integer)))
-        a.add((f, PROV.wasDerivedFrom, sources[figure["source"]]))
+        a.append((act, DG.reportedFigure, f))
+        a.append((f, RDF.type, DG.PersonsFigure))
+        a.append((f, DG.value, Literal(int(figure["value"]), datatype=XSD.integer)))
+        a.append((f, PROV.wasDerivedFrom, sources[figure["source"]]))
         if figure.get("note"):
-            a.add((f, DG.curatorNote, _text(figure["note"])))
+            a.append((f, DG.curatorNote, _text(figure["note"])))
         b.mint(f, path + ("figures", findex), f"figure of {act_id}")
     affects = item.get("affects") or {}
     for pid in affects.get("persons") or []:
-        a.add((act, DG.affectsPerson, ns.person(pid)))
+        a.append((act, DG.affectsPerson, ns.person(pid)))
     for mid in affects.get("missions") or []:
-        a.add((act, DG.affectsMission, ns.mission(mid)))
+        a.append((act, DG.affectsMission, ns.mission(mid)))
     if item.get("reason"):
-        a.add((act, DG.statedReason, _text(item["reason"])))
+        a.append((act, DG.statedReason, _text(item["reason"])))
     if item.get("reason_outside_diplomacy") is not None:
-        a.add((act, DG.reasonOutsideDiplomacy, Literal(bool(item["reason_outside_diplomacy"]))))
+        a.append((act, DG.reasonOutsideDiplomacy, Literal(bool(item["reason_outside_diplomacy"]))))
     for other in item.get("in_response_to") or []:
-        a.add((act, DG.inResponseTo, ns.act(other)))
+        a.append((act, DG.inResponseTo, ns.act(other)))
     for code in item.get("in_solidarity_with") or []:
-        a.add((act, DG.inSolidarityWith, b.agent(code)))
+        a.append((act, DG.inSolidarityWith, b.agent(code)))
     if item.get("coordinated_in"):
-        a.add((act, DG.coordinatedIn, ns.coalition(item["coordinated_in"])))
+        a.append((act, DG.coordinatedIn, ns.coalition(item["coordinated_in"])))
     if item.get("notes"):
-        a.add((act, DG.curatorNote, _text(item["notes"])))
+        a.append((act, DG.curatorNote, _text(item["notes"])))
     for cindex, citation in enumerate(item.get("sources") or []):
         c = ns.citation(act_id, citation["source"])
         source = sources[citation["source"]]
-        a.add((act, DG.hasCitation, c))
-        a.add((act, PROV.wasDerivedFrom, source))
-        a.add((c, RDF.type, DG.Citation))
-        a.add((c, DG.citedSource, source))
-        a.add((c, DG.summary, _text(citation["summary"])))
+        a.append((act, DG.hasCitation, c))
+        a.append((act, PROV.wasDerivedFrom, source))
+        a.append((c, RDF.type, DG.Citation))
+        a.append((c, DG.citedSource, source))
+        a.append((c, DG.summary, _text(citation["summary"])))
         b.mint(c, path + ("sources", cindex), f"citation of {act_id}")

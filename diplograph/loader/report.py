@@ -33,9 +33,17 @@ class Message:
 class Report:
     messages: list[Message] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        # the messages seen, so that a load with tens of thousands of errors does not
+        # compare each new one with every earlier one
+        self._seen: set[Message] = set(self.messages)
+
     def add(self, severity: Severity, file: str, line: int, subject: str, text: str) -> None:
-        message = Message(file, line or 0, severity, subject, text)
-        if message not in self.messages:
+        self._append(Message(file, line or 0, severity, subject, text))
+
+    def _append(self, message: Message) -> None:
+        if message not in self._seen:
+            self._seen.add(message)
             self.messages.append(message)
 
     def error(self, file: str, line: int, subject: str, text: str) -> None:
@@ -49,8 +57,7 @@ class Report:
 
     def extend(self, other: "Report") -> None:
         for message in other.messages:
-            if message not in self.messages:
-                self.messages.append(message)
+            self._append(message)
 
     @property
     def errors(self) -> list[Message]:

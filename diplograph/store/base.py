@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Iterable, Iterator, Mapping
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
+
+if TYPE_CHECKING:
+    import pyoxigraph
 
 
 @dataclass
@@ -79,6 +82,15 @@ class GraphStore(ABC):
         """Add N-Triples data to several named graphs in one transaction, if this store
         can; return False, having written nothing, if it cannot (the caller then stages
         the data graph by graph). A bulk path for loading into an empty store."""
+        return False
+
+    def add_quads_in_bulk(self, quads: Iterable["pyoxigraph.Quad"]) -> bool:
+        """Write ``quads`` into a store that holds no quad at all, by the store's fastest
+        path; return False, having consumed and written nothing, if this store has no such
+        path or is not empty (the caller then writes the data by the other methods).
+        As with every write here, either every quad lands or the store is left empty as
+        it was: at once if the write fails, or the next time the store is opened for
+        writing if the process dies in the middle of it."""
         return False
 
     @abstractmethod

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Iterable
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-from .base import Bindings, GraphStore, QueryResult
+from .base import Bindings, GraphStore, QueryResult, StoreError
 from .terms import from_ox, to_ox
 from .values import bind_values
 
@@ -22,6 +23,16 @@ _FORMATS = {
 
 class StoreLockedError(RuntimeError):
     pass
+
+
+class InterruptedLoadError(StoreError):
+    """The store holds part of a bulk write that never finished, and is open read-only."""
+
+
+#: a file in the store's directory while a bulk write is under way: the engine's bulk
+#: path is not one transaction, so a store with this file holds an unfinished write
+#: into what was an empty store, and is emptied when next opened for writing
+BULK_WRITE_MARKER = "diplograph-bulk-write-unfinished"
 
 
 class EmbeddedStore(GraphStore):
@@ -44,6 +55,16 @@ class EmbeddedStore(GraphStore):
                     "stop it or use that process"
                 ) from exc
             raise
+        self._marker = path / BULK_WRITE_MARKER if path is not None else None
+        if self._marker is not None and self._marker.exists():
+            if read_only:
+                raise InterruptedLoadError(
+                    f"the store {path} holds part of a load that was interrupted; open it for writing "
+                    "(for example with 'diplograph load') to empty it, then load again")
+            # What an interrupted bulk write left: the store was empty before it began.
+            self._store.clear()
+            self._store.flush()
+            self._marker.unlink()
 
     @property
     def engine(self) -> ox.Store:
@@ -94,6 +115,34 @@ class EmbeddedStore(GraphStore):
         self._store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(str(graph)))
                            for graph, data in ntriples_by_graph.items()
                            for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
+        return True
+
+    def add_quads_in_bulk(self, quads) -> bool:
+        # The engine's bulk loader writes several times faster than a transaction (on
+        # disk, a transaction of a whole load is buffered and checked quad by quad), but
+        # it is not atomic. It is used only on an empty store, with a marker file beside
+        # the data while it runs: a failure empties the store again at once, and a
+        # process that dies in the middle leaves the marker, so the next opening for
+        # writing empties the store (and a read-only opening refuses it).
+        if self.read_only or next(iter(self._store.quads_for_pattern(None, None, None, None)), None) is not None:
+            return False
+        if self._marker is not None:
+            with open(self._marker, "w", encoding="utf-8") as marker:
+                marker.write("a bulk write into this empty store is under way; if it is here and no process "
+                             "is writing, the write was interrupted and the store is emptied when next opened\n")
+                marker.flush()
+                os.fsync(marker.fileno())
+        try:
+            self._store.bulk_extend(quads)
+            self._store.flush()
+        except BaseException:
+            self._store.clear()
+            self._store.flush()
+            if self._marker is not None:
+                self._marker.unlink()
+            raise
+        if self._marker is not None:
+            self._marker.unlink()
         return True
 
     def dump(self, graphs: Iterable[URIRef], fmt: str) -> bytes:

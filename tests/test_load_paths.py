@@ -18,6 +18,7 @@ from rdflib.namespace import RDF, RDFS, SH
 from diplograph import namespaces as ns
 from diplograph.loader import load
 from diplograph.loader import shapes as shapes_module
+from diplograph.loader import workers as workers_module
 from diplograph.loader.rdf import build
 from diplograph.loader.report import Report
 from diplograph.loader.yamlfile import parse
@@ -96,11 +97,11 @@ def test_the_project_shapes_can_be_validated_in_chunks_and_other_shapes_may_not(
 
 
 def test_worker_count_comes_from_the_environment(monkeypatch):
-    monkeypatch.setenv(shapes_module.WORKERS_VARIABLE, "3")
-    assert shapes_module.worker_count() == 3
-    monkeypatch.setenv(shapes_module.WORKERS_VARIABLE, "three")
-    with pytest.raises(ValueError, match=shapes_module.WORKERS_VARIABLE):
-        shapes_module.worker_count()
+    monkeypatch.setenv(workers_module.WORKERS_VARIABLE, "3")
+    assert workers_module.worker_count() == 3
+    monkeypatch.setenv(workers_module.WORKERS_VARIABLE, "three")
+    with pytest.raises(ValueError, match=workers_module.WORKERS_VARIABLE):
+        workers_module.worker_count()
 
 
 # ---------------------------------------------------------------------------

@@ -22,8 +22,9 @@ from ..store.base import GraphStore
 from . import checks
 from .quads import EngineTerms, ntriples, quads
 from .rdf import RecordGraphs, build
-from .report import Report
+from .report import Message, Report
 from .shapes import check_shapes
+from .workers import run_tasks
 from .yamlfile import YamlDocument, YamlSyntaxError, parse
 
 Progress = Callable[[str], None]
@@ -196,23 +197,26 @@ def _load(store: GraphStore, paths: Iterable[Path | str], *, dry_run: bool, forc
     files = record_files(Path(p) for p in paths)
     result = LoadResult(report=report, files=[_display(f) for f in files], dry_run=dry_run)
 
-    say(f"parsing {len(files)} record files")
+    say(f"parsing {len(files)} record files and checking their structure")
     docs: list[tuple[YamlDocument, str]] = []
-    for path in files:
-        display = _display(path)
-        try:
-            docs.append((parse(path, display), _relative(path)))
-        except YamlSyntaxError as exc:
-            report.error(display, exc.line, "", exc.message)
-        except UnicodeDecodeError as exc:
-            report.error(display, 1, "", f"not UTF-8 text: {exc}")
+    # Worker processes only for a load worth their start (a few tenths of a second)
+    worthwhile = sum(path.stat().st_size for path in files) >= _BYTES_WORTH_WORKERS
+    parsed = run_tasks(lambda index: _parse_and_check_structure(files[index]), len(files),
+                       None if worthwhile else 1, batch=4)
+    for doc, relative, messages in parsed:
+        if doc is None:  # a file that does not parse: its one error first, as it always was
+            for message in messages:
+                report.add(message.severity, message.file, message.line, message.subject, message.text)
+    for doc, relative, messages in parsed:
+        if doc is not None:
+            docs.append((doc, relative))
+            for message in messages:
+                report.add(message.severity, message.file, message.line, message.subject, message.text)
 
     say("reading what the store holds")
     stored = _stored(store, {relative for _, relative in docs})
 
-    say("checking structure and references")
-    for doc, _ in docs:
-        checks.check_structure(doc, report)
+    say("checking references")
     catalogue = checks.build_catalogue(
         [d for d, _ in docs], report, stored.ids, stored.act_dates, set(stored.agents))
     for doc, _ in docs:
@@ -246,6 +250,28 @@ def _load(store: GraphStore, paths: Iterable[Path | str], *, dry_run: bool, forc
     say(f"writing {len(changed)} records")
     _write(store, parts)
     return result
+
+
+#: record text from which parsing and checking in worker processes pays (about 1,000 acts)
+_BYTES_WORTH_WORKERS = 500_000
+
+
+def _parse_and_check_structure(path: Path) -> tuple[YamlDocument | None, str, list[Message]]:
+    """One record file parsed and checked against its JSON Schema (the two steps that
+    need no other file), with the messages about it; run by the worker processes."""
+    display = _display(path)
+    report = Report()
+    try:
+        doc = parse(path, display)
+    except YamlSyntaxError as exc:
+        report.error(display, exc.line, "", exc.message)
+        return None, "", report.messages
+    except UnicodeDecodeError as exc:
+        report.error(display, 1, "", f"not UTF-8 text: {exc}")
+        return None, "", report.messages
+    checks.check_structure(doc, report)
+    doc.sha256  # noqa: B018 - the digest travels back with the document, made in the worker
+    return doc, _relative(path), report.messages
 
 
 def _unchanged(doc: YamlDocument, relative: str, stored: _Stored) -> bool:

@@ -10,8 +10,6 @@ the whole load is validated as one graph.
 from __future__ import annotations
 
 import math
-import multiprocessing
-import os
 from functools import cache
 from typing import Iterable, Sequence
 
@@ -24,6 +22,7 @@ from rdflib.term import Node
 from .. import resources, vocabulary
 from .rdf import RecordGraphs
 from .report import Report, Severity
+from .workers import run_tasks, worker_count
 
 _SEVERITY = {SH.Violation: Severity.ERROR, SH.Warning: Severity.WARNING, SH.Info: Severity.INFO}
 
@@ -31,10 +30,6 @@ _SEVERITY = {SH.Violation: Severity.ERROR, SH.Warning: Severity.WARNING, SH.Info
 #: chunk, some tens of milliseconds) is small against the chunk's own work, small
 #: enough that the chunks of a large load spread evenly over the workers
 CHUNK_SUBJECTS = 8_000
-
-#: the environment variable that sets the number of worker processes (1: validate in
-#: this process); by default, the processors this process may run on
-WORKERS_VARIABLE = "DIPLOGRAPH_LOAD_WORKERS"
 
 Triple = tuple[Node, Node, Node]
 #: one result of pySHACL: focus node, severity, message, result path, value
@@ -48,19 +43,6 @@ def shapes_graph() -> Graph:
     # in rdflib's default one (half of a whole validation). The data graph stays in the
     # default store: pySHACL needs it to be context-aware.
     return Graph(store="SimpleMemory").parse(resources.shapes_file(), format="turtle")
-
-
-def worker_count() -> int:
-    configured = os.environ.get(WORKERS_VARIABLE, "").strip()
-    if configured:
-        try:
-            return max(1, int(configured))
-        except ValueError:
-            raise ValueError(f"{WORKERS_VARIABLE} must be a whole number of processes, not {configured!r}") from None
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - platforms without affinity
-        return os.cpu_count() or 1
 
 
 def check_shapes(parts: Iterable[RecordGraphs], context: Graph, report: Report, *, fallback_file: str,
@@ -96,7 +78,7 @@ def check_shapes(parts: Iterable[RecordGraphs], context: Graph, report: Report, 
         if workers > 1 and len(subjects) > chunk_subjects // 4:
             chunks = max(chunks, 2 * workers)  # even shares, whatever the sizes
     job = _Job(subjects, by_subject, types, chunks, local=chunks > 1)
-    results = _run(job, min(workers, chunks))
+    results = [result for chunk in run_tasks(job.validate, chunks, workers) for result in chunk]
 
     for focus, severity_term, message_term, path, value in results:
         origin = origins.get(focus)
@@ -113,9 +95,8 @@ def check_shapes(parts: Iterable[RecordGraphs], context: Graph, report: Report, 
 
 
 class _Job:
-    """What the chunks are made of; in a module global while the workers run, so that
-    forked workers read it from the memory they share with this process instead of
-    receiving a copy of every triple through a pipe."""
+    """What the chunks are made of (forked workers read it from the memory they share
+    with this process: see :mod:`.workers`)."""
 
     def __init__(self, subjects: list[Node], by_subject: dict[Node, list[Triple]],
                  types: dict[Node, list[Triple]], chunks: int, *, local: bool):
@@ -156,48 +137,29 @@ class _Job:
                 add((s, p, o, graph) for s, p, o in types[subject])
         return graph
 
-
-_JOB: _Job | None = None
-
-
-def _run(job: _Job, processes: int) -> list[ShapeResult]:
-    global _JOB
-    _JOB = job
-    try:
-        if processes <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-            return [r for index in range(job.chunks) for r in _validate_chunk(index)]
-        # fork: the workers start with this process's memory (the job, the parsed
-        # shapes and ontology) and touch nothing else of it (no store, no files)
-        with multiprocessing.get_context("fork").Pool(processes) as pool:
-            return [r for results in pool.imap_unordered(_validate_chunk, range(job.chunks)) for r in results]
-    finally:
-        _JOB = None
-
-
-def _validate_chunk(index: int) -> list[ShapeResult]:
-    assert _JOB is not None
-    subjects = _JOB.subjects_of(index) if _JOB.local else _JOB.subjects
-    data = _JOB.data_graph(subjects)
-    conforms, results, _ = validate(
-        data,
-        shacl_graph=shapes_graph(),
-        ont_graph=vocabulary.ontology_graph(),
-        inference="none",
-        allow_infos=True,
-        allow_warnings=True,
-        # ``data`` is this chunk's own graph: pySHACL may mix the ontology into it
-        # rather than cloning it first
-        inplace=True,
-    )
-    if conforms and not any(True for _ in results.subjects(SH.resultSeverity, SH.Info)):
-        return []
-    # A value typed in the chunk for sh:class to read is a focus node of the shapes of
-    # its class too, without its triples: its own chunk validates it.
-    own = set(subjects) if _JOB.local else None
-    return [(focus, results.value(result, SH.resultSeverity), results.value(result, SH.resultMessage),
-             results.value(result, SH.resultPath), results.value(result, SH.value))
-            for result, focus in results.subject_objects(SH.focusNode)
-            if own is None or focus in own]
+    def validate(self, index: int) -> list[ShapeResult]:
+        """pySHACL's results for the subjects of chunk ``index``."""
+        subjects = self.subjects_of(index) if self.local else self.subjects
+        conforms, results, _ = validate(
+            self.data_graph(subjects),
+            shacl_graph=shapes_graph(),
+            ont_graph=vocabulary.ontology_graph(),
+            inference="none",
+            allow_infos=True,
+            allow_warnings=True,
+            # the data graph is this chunk's own: pySHACL may mix the ontology into it
+            # rather than cloning it first
+            inplace=True,
+        )
+        if conforms and not any(True for _ in results.subjects(SH.resultSeverity, SH.Info)):
+            return []
+        # A value typed in the chunk for sh:class to read is a focus node of the shapes of
+        # its class too, without its triples: its own chunk validates it.
+        own = set(subjects) if self.local else None
+        return [(focus, results.value(result, SH.resultSeverity), results.value(result, SH.resultMessage),
+                 results.value(result, SH.resultPath), results.value(result, SH.value))
+                for result, focus in results.subject_objects(SH.focusNode)
+                if own is None or focus in own]
 
 
 @cache
@@ -261,4 +223,4 @@ def _short(iri: URIRef) -> str:
     return text.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
-__all__: Sequence[str] = ("check_shapes", "shapes_graph", "shapes_are_local", "worker_count")
+__all__: Sequence[str] = ("check_shapes", "shapes_graph", "shapes_are_local")

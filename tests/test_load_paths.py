@@ -179,3 +179,28 @@ def test_a_load_into_an_empty_store_uses_the_bulk_write_and_a_reload_the_transac
     assert asserted and asserted <= set(snapshot(store))
     assert any("cz-expels-ru-second" in line for line in snapshot(store))
     assert os.listdir(store.location).count(BULK_WRITE_MARKER) == 0
+
+
+def test_files_the_store_holds_unchanged_resolve_references_but_are_not_validated_again():
+    parts = [part for part in _built_shipped_records().values()
+             if any(t[1] == DG.announcementDay for t in part.asserted)]
+    checked, others = parts[0], parts[1:]
+    other = others[-1]
+    answering = next(t[0] for t in checked.asserted if t[1] == DG.announcementDay)
+    answered = next(t[0] for t in other.asserted if t[1] == DG.announcementDay)
+    foreign_citation = next(t[0] for t in other.asserted if t[1] == RDF.type and t[2] == DG.Citation)
+    checked.asserted.append((answering, DG.inResponseTo, answered))  # resolves through the unchanged file
+    checked.asserted.append((answering, DG.inResponseTo, foreign_citation))  # not an act
+    episode = next(t[0] for t in other.asserted if t[1] == RDF.type and t[2] == DG.Episode)
+    other.asserted[:] = [t for t in other.asserted if not (t[0] == episode and t[1] == RDFS.label)]
+
+    whole = _shape_messages(parts, workers=1)
+    checked_file = next(iter(checked.origins.values()))[0]
+    for options in ({"workers": 1}, {"workers": 2, "chunk_subjects": 30}):
+        report = Report()
+        shapes_module.check_shapes([checked], Graph(), report, fallback_file="", unchanged=others, **options)
+        found = [str(m) for m in report.sorted()]
+        assert found == [m for m in whole if f" {checked_file}:" in m], options
+        assert len([m for m in found if "inResponseTo" in m]) == 1, found
+    # the unchanged file's own problem is found only when it is checked
+    assert any("An episode has a title" in m for m in whole)

@@ -231,14 +231,19 @@ def _load(store: GraphStore, paths: Iterable[Path | str], *, dry_run: bool, forc
 
     say("building RDF")
     built = build(docs, stored.agents)
+    changed = [(d, rel) for d, rel in docs if force or not _unchanged(d, rel, stored)]
+    changed_paths = {rel for _, rel in changed}
     say("checking SHACL shapes")
-    check_shapes(built.values(), _shape_context(stored), report, fallback_file=result.files[0] if result.files else "")
+    # A file the store holds as it is was validated when it was loaded: its subjects are
+    # not validated again, but it resolves the references of the others.
+    check_shapes([built[rel] for _, rel in changed], _shape_context(stored), report,
+                 unchanged=[part for rel, part in built.items() if rel not in changed_paths],
+                 fallback_file=result.files[0] if result.files else "")
     if not report.ok:
         return result
 
     result.acts = sum(len(d.data.get("acts") or []) for d, _ in docs if checks.document_kind(d) == "episode")
-    changed = [(d, rel) for d, rel in docs if force or not _unchanged(d, rel, stored)]
-    result.unchanged = [d.display for d, rel in docs if (d, rel) not in changed]
+    result.unchanged = [d.display for d, rel in docs if rel not in changed_paths]
     result.written = [d.display for d, _ in changed]
     if dry_run or not changed:
         # what the whole load would assert (a subject described in two files counts once)

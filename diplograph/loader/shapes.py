@@ -46,12 +46,22 @@ def shapes_graph() -> Graph:
 
 
 def check_shapes(parts: Iterable[RecordGraphs], context: Graph, report: Report, *, fallback_file: str,
-                 workers: int | None = None, chunk_subjects: int = CHUNK_SUBJECTS) -> None:
+                 unchanged: Iterable[RecordGraphs] = (), workers: int | None = None,
+                 chunk_subjects: int = CHUNK_SUBJECTS) -> None:
     """Validate the asserted triples of a load (the triples of each record file), with
     ``context`` (the types of what the store already holds that they point to) so that
     references to loaded entities resolve. Only the load's own subjects are focus
-    nodes: what the store holds was checked when it was loaded."""
+    nodes: what the store holds was checked when it was loaded.
+
+    ``unchanged`` are record files of the load that the store already holds as they
+    are: their subjects were validated when they were loaded and are not again (when
+    the shapes are local), but their types resolve references, and their triples about
+    a subject that a checked file describes too are validated with it."""
     needed = _predicates_the_shapes_read()
+    local = shapes_are_local()
+    parts, unchanged = list(parts), list(unchanged)
+    if not local:
+        parts, unchanged = parts + unchanged, []
     origins: dict[Node, tuple[str, int, str]] = {}
     by_subject: dict[Node, list[Triple]] = {}
     types: dict[Node, list[Triple]] = {}
@@ -66,18 +76,32 @@ def check_shapes(parts: Iterable[RecordGraphs], context: Graph, report: Report, 
                 types.setdefault(triple[0], []).append(triple)
         for subject, origin in part.origins.items():
             origins.setdefault(subject, origin)
+    for part in unchanged:
+        for triple in part.asserted:
+            predicate = triple[1]
+            if needed is not None and predicate not in needed:
+                continue
+            described = by_subject.get(triple[0])
+            if described is not None:
+                described.append(triple)
+            if predicate == rdf_type:
+                types.setdefault(triple[0], []).append(triple)
     for triple in context.triples((None, rdf_type, None)):
         types.setdefault(triple[0], []).append(triple)
 
     subjects = list(by_subject)
     workers = worker_count() if workers is None else max(1, workers)
-    if not shapes_are_local():
+    if not subjects:
+        return
+    if not local:
         chunks = 1
     else:
         chunks = max(1, math.ceil(len(subjects) / chunk_subjects))
         if workers > 1 and len(subjects) > chunk_subjects // 4:
             chunks = max(chunks, 2 * workers)  # even shares, whatever the sizes
-    job = _Job(subjects, by_subject, types, chunks, local=chunks > 1)
+    # Types alone make a node a focus node of the shapes of its class; where that node is
+    # not one of the subjects checked, its results are not kept (see _Job.validate).
+    job = _Job(subjects, by_subject, types, chunks, local=local)
     results = [result for chunk in run_tasks(job.validate, chunks, workers) for result in chunk]
 
     for focus, severity_term, message_term, path, value in results:
@@ -107,7 +131,7 @@ class _Job:
         self.local = local
 
     def subjects_of(self, index: int) -> list[Node]:
-        """Chunk ``index`` of the subjects, in the order of the load: the subjects of one
+        """Chunk ``index`` of the subjects (all of them when there is one chunk), in the order of the load: the subjects of one
         record file (an act, its citations, its sources, its episode) mostly share one."""
         size = math.ceil(len(self.subjects) / self.chunks)
         return self.subjects[index * size:(index + 1) * size]
@@ -139,7 +163,7 @@ class _Job:
 
     def validate(self, index: int) -> list[ShapeResult]:
         """pySHACL's results for the subjects of chunk ``index``."""
-        subjects = self.subjects_of(index) if self.local else self.subjects
+        subjects = self.subjects_of(index)
         conforms, results, _ = validate(
             self.data_graph(subjects),
             shacl_graph=shapes_graph(),

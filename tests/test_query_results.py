@@ -13,11 +13,16 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
+from panel_support import commands, private_copy, reasoned_store
+from typer.testing import CliRunner
 
+from diplograph import queries
 from diplograph.api import Diplograph
+from diplograph.cli import app
 from diplograph.reasoning import reason
 from diplograph.store import EmbeddedStore
 
+REPO = Path(__file__).resolve().parents[1]
 PREFIXES = """PREFIX dg: <https://w3id.org/diplograph/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX schema: <https://schema.org/>
@@ -182,3 +187,27 @@ def test_reciprocity_matches_the_links_counted_in_python(graph: Diplograph):
             assert float(r["mean_count_ratio"]) == pytest.approx(float(statistics.mean(ratios[dyad])))
         else:
             assert r["mean_count_ratio"] is None
+
+
+# ---------------------------------------------------------------------------
+# docs/queries.md
+# ---------------------------------------------------------------------------
+
+def test_docs_queries_md_gives_a_figure_for_every_stored_query():
+    text = (REPO / "docs" / "queries.md").read_text(encoding="utf-8")
+    listed = {line.split("`")[1] for line in text.splitlines() if line.startswith("| `")}
+    assert listed == set(queries.library())
+
+
+def test_the_commands_of_docs_queries_md_run(shipped, tmp_path_factory, tmp_path: Path, monkeypatch):
+    private_copy(reasoned_store(shipped, tmp_path_factory), tmp_path / "diplograph-data")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DIPLOGRAPH_STORE", raising=False)
+    steps = commands(REPO / "docs" / "queries.md")
+    assert [s[:2] for s in steps] == [["query", "relation-level"], ["query", "reciprocity"]]
+    outputs = [CliRunner().invoke(app, arguments) for arguments in steps]
+    assert all(result.exit_code == 0 for result in outputs), [result.output for result in outputs]
+    assert "chargé" in outputs[0].stdout
+    header = (tmp_path / "reciprocity.csv").read_text(encoding="utf-8").splitlines()[0]
+    columns = header.split(",")
+    assert {"sender", "receiver", "acts", "answered_acts", "median_lag"} <= set(columns)

@@ -319,7 +319,7 @@ def markdown(document: dict) -> str:
     temporal = [n for n, kind in sets.items() if kind == TEMPORAL]
     for name in temporal:
         cells = [_rule_cell(s, name) for s in sizes]
-        lines.append(f"| &nbsp;&nbsp;rule {name} (all rounds) | " + " | ".join(cells)
+        lines.append(f"| &nbsp;&nbsp;rule {name} (all passes) | " + " | ".join(cells)
                      + f" | {_exponents(grow.get(f'rule {name}', []))} |")
     owl_in_reason = [round(sum(v for n, v in f["rules"].items() if n not in temporal), 4) if f["rules"] else None
                      for f in figs]
@@ -440,8 +440,9 @@ def diagnosis(document: dict) -> list[str]:
             out.append(f"{name} grows super-linearly: exponent {known[-1]} between the two largest sizes measured.")
     rounds = [((_ok(s, "reason") or {}).get("rounds"), s["label"]) for s in sizes if _ok(s, "reason")]
     if rounds:
-        out.append("The reasoner ran " + ", ".join(f"{r} rounds at {lbl}" for r, lbl in rounds)
-                   + ": every rule runs once more in a last round that only confirms that nothing new is inferred.")
+        out.append("The reasoner ran " + ", ".join(f"{r} OWL passes at {lbl}" for r, lbl in rounds)
+                   + " (semi-naive: after the first pass over everything, each reads only what the one before"
+                   " added; the temporal rules run once).")
     for f, s in zip(figs, sizes):
         load = _ok(s, "load")
         if load and load.get("steps"):

@@ -26,6 +26,14 @@ class Graphs:
     STAGING_ONTOLOGY = URIRef(BASE + "graph/staging/ontology")
     STAGING_ASSERTED = URIRef(BASE + "graph/staging/asserted")
     STAGING_PROVENANCE = URIRef(BASE + "graph/staging/provenance")
+    #: the ontology's schema closed under OWL 2 RL (owlrl over the ontology alone): what the OWL
+    #: rules read, so that they need no property paths and no rule over the schema itself
+    TBOX = URIRef(BASE + "graph/tbox")
+    #: working graphs of a reasoning run, empty outside one: what a pass of the OWL rules added
+    #: (passes alternate: one delta is read while the other is written), and which pass runs
+    DELTA_A = URIRef(BASE + "graph/delta-a")
+    DELTA_B = URIRef(BASE + "graph/delta-b")
+    REASONING_CONTROL = URIRef(BASE + "graph/reasoning-control")
 
     #: the dataset that stored queries see as their default graph
     QUERY_DATASET = (ONTOLOGY, ASSERTED, INFERRED, PROVENANCE)

@@ -15,11 +15,14 @@ from diplograph.namespaces import DG, Graphs
 from diplograph.reasoning import (
     DEFAULT_RETALIATION_WINDOW,
     DEFAULT_SOLIDARITY_WINDOW,
+    owl_entailment,
     owl_rules,
     reason,
+    temporal_rules,
 )
-from diplograph.reasoning.engine import run_to_fixpoint
+from diplograph.reasoning.engine import apply_once, owl_closure
 from diplograph.reasoning.reference import owlrl_inferred, without_keys
+from diplograph.reasoning.tbox import compile_schema
 from diplograph.store import EmbeddedStore
 from diplograph.vocabulary import ontology_graph
 
@@ -68,7 +71,7 @@ def test_owl_rules_give_the_same_triples_as_owlrl(reasoned):
     over the data infer exactly what owlrl's OWL 2 RL closure stores, on the same input."""
     store = EmbeddedStore(None)
     assert load(store, EPISODES).ok
-    run_to_fixpoint(store, [owl_rules()])
+    owl_entailment(store)
     ours = set(Graph().parse(data=store.dump([Graphs.INFERRED], "nt"), format="nt"))
     asserted = Graph().parse(data=store.dump([Graphs.ASSERTED], "nt"), format="nt")
     reference = owlrl_inferred(ontology_graph(), asserted)
@@ -356,3 +359,50 @@ def test_the_staged_solidarity_rule_leaves_no_scratch_graph(reasoned):
         "GROUP BY ?origin").rows
     origins = {str(row[0].toPython()) for row in links}
     assert {"asserted and inferred", "asserted only"} <= origins
+
+
+def _inferred(store) -> set:
+    return set(Graph().parse(data=store.dump([Graphs.INFERRED], "nt"), format="nt"))
+
+
+def test_one_application_of_the_temporal_rules_is_their_fixpoint():
+    """reason applies the temporal rules once each, in order, between two OWL closures (they are
+    stratified); applying every rule once more, with the OWL closure after, infers nothing new."""
+    store = EmbeddedStore(None)
+    assert load(store, [RECORDS]).ok
+    reason(store)
+    before = _inferred(store)
+    apply_once(store, temporal_rules())
+    owl_closure(store, owl_rules())
+    assert _inferred(store) == before
+    assert len(before) > 4000
+
+
+def test_the_schema_is_compiled_once_per_ontology():
+    """graph/tbox holds the ontology's closure (every superclass of dg:StaffExpulsion, for
+    cax-sco without a property path); it is compiled again only when the ontology changes."""
+    store = EmbeddedStore(None)
+    assert load(store, [RECORDS / "entities"]).ok
+    assert compile_schema(store) is True
+    assert compile_schema(store) is False
+    supers = {row[0] for row in store.select(
+        "SELECT ?super WHERE { GRAPH <https://w3id.org/diplograph/graph/tbox> { ?sub <http://www.w3.org/2000/01/rdf-schema#subClassOf> ?super } }",
+        bindings={"sub": DG.StaffExpulsion})}
+    assert {DG.RestrictiveAct, DG.DiplomaticAct} <= supers
+    store.update("""INSERT DATA { GRAPH <https://w3id.org/diplograph/graph/ontology> {
+        <https://w3id.org/diplograph/ontology#RestrictiveAct> <http://www.w3.org/2000/01/rdf-schema#subClassOf>
+        <https://example.org/Unfriendly> } }""")
+    assert compile_schema(store) is True
+    supers = {row[0] for row in store.select(
+        "SELECT ?super WHERE { GRAPH <https://w3id.org/diplograph/graph/tbox> { ?sub <http://www.w3.org/2000/01/rdf-schema#subClassOf> ?super } }",
+        bindings={"sub": DG.StaffExpulsion})}
+    assert URIRef("https://example.org/Unfriendly") in supers
+
+
+def test_reasoning_leaves_no_working_graphs():
+    """The delta and control graphs of the OWL passes are gone when reasoning ends."""
+    store = EmbeddedStore(None)
+    assert load(store, EPISODES).ok
+    reason(store)
+    left = {str(g) for g in store.named_graphs()}
+    assert not {g for g in left if g.endswith(("/delta-a", "/delta-b", "/reasoning-control", "/scratch"))}

@@ -200,7 +200,7 @@ def reason(
     """Infer OWL 2 RL consequences, retaliation, solidarity, chains and relation levels."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from ..reasoning import owl_rules, reason as run_reasoning, temporal_rules, windows
+    from ..reasoning import reason as run_reasoning, windows
 
     try:
         retaliation_days, solidarity_days = windows(window, retaliation_window, solidarity_window)
@@ -209,15 +209,14 @@ def reason(
 
     graph = open_graph(store)
     try:
-        total = len(owl_rules()) * 2 + len(temporal_rules())
-        with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("round {task.fields[round]}"),
+        # the number of OWL passes is known only at the end: the bar counts rule applications
+        with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed} rules applied"),
                       TimeElapsedColumn(), console=errors, transient=True) as progress:
-            task = progress.add_task("reasoning", total=total, round=1)
+            task = progress.add_task("reasoning", total=None)
 
-            def on_rule(rule, round_number):
-                if progress.tasks[task].fields["round"] != round_number:
-                    progress.reset(task, total=total, round=round_number)
-                progress.update(task, advance=1, description=f"rule {rule.name}", round=round_number)
+            def on_rule(rule, pass_number):
+                stage = f"OWL 2 RL rule {rule.name}, pass {pass_number}" if rule.path.parent.name == "owl" else f"rule {rule.name}"
+                progress.update(task, advance=1, description=stage)
 
             result = run_reasoning(graph.store, retaliation_window=retaliation_days,
                                    solidarity_window=solidarity_days, on_rule=on_rule)
@@ -225,7 +224,7 @@ def reason(
         raise fail(str(exc)) from None
     finally:
         graph.close()
-    console.print(f"{result.inferred_triples:,} inferred triples in {result.rounds} rounds (windows: retaliation "
+    console.print(f"{result.inferred_triples:,} inferred triples in {result.rounds} OWL passes (windows: retaliation "
                   f"{result.retaliation_window} days, solidarity {result.solidarity_window} days): "
                   f"{result.retaliations} retaliations, {result.solidarity} solidarity links, {result.chains} chains, "
                   f"{result.level_changes} changes of level", highlight=False)

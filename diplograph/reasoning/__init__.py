@@ -21,7 +21,8 @@ from .. import namespaces as ns
 from ..namespaces import DG, Graphs
 from ..store.base import GraphStore
 from .consistency import Inconsistency, inconsistencies
-from .engine import Rule, read_rules, run_to_fixpoint
+from .engine import Rule, apply_once, owl_closure, read_rules
+from .tbox import compile_schema
 
 #: days within which an act of the other side is taken as an answer: 90 agrees best with the
 #: answers the shipped records assert (many came six to twelve weeks later)
@@ -77,6 +78,14 @@ def temporal_rules() -> list[Rule]:
     return read_rules(resources.rules_dir())
 
 
+def owl_entailment(store: GraphStore, *, on_rule: Callable[[Rule, int], None] | None = None) -> int:
+    """The OWL 2 RL consequences of what the store holds, added to the inferred graph: the
+    ontology's schema compiled by the reference (when it changed), then the data rules to their
+    fixpoint. Returns the number of passes."""
+    compile_schema(store)
+    return owl_closure(store, owl_rules(), on_rule=on_rule)
+
+
 def windows(window: int | None = None, retaliation_window: int | None = None,
             solidarity_window: int | None = None) -> tuple[int, int]:
     """The retaliation and solidarity windows: each as given, else ``window`` for both, else
@@ -113,8 +122,13 @@ def reason(store: GraphStore, *, window: int | None = None, retaliation_window: 
     store.update(_RESET)
     store.add_to_graph(Graphs.PROVENANCE, node.serialize(format="nt", encoding="utf-8"))
 
-    rule_sets = [owl_rules()] + ([temporal_rules(), owl_rules()] if temporal else [])
-    rounds = run_to_fixpoint(store, rule_sets, on_rule=on_rule)
+    # strata: the OWL consequences of what is asserted; the temporal rules once each, in order
+    # (they read those and each other's direct results, see apply_once); the OWL consequences
+    # of what they inferred (the asserted graph is closed already: only the inferred is new)
+    rounds = owl_entailment(store, on_rule=on_rule)
+    if temporal:
+        apply_once(store, temporal_rules(), on_rule=on_rule)
+        rounds += owl_closure(store, owl_rules(), full=False, on_rule=on_rule)
 
     ended = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     end = Graph()

@@ -10,6 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+
+from rdflib import Graph, URIRef
+
 from ..namespaces import Graphs
 from ..store.base import GraphStore
 
@@ -37,28 +40,83 @@ def read_rules(directory: Path) -> list[Rule]:
 
 
 _COUNT_INFERRED = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{Graphs.INFERRED}> {{ ?s ?p ?o }} }}"
+_SCRATCH = "https://w3id.org/diplograph/scratch#"
+_WORKING_GRAPHS = (Graphs.DELTA_A, Graphs.DELTA_B, Graphs.REASONING_CONTROL)
+_DROP_WORKING_GRAPHS = " ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in _WORKING_GRAPHS)
+#: (pass kind, the delta it reads, the delta it writes)
+_FULL = ("full", None, Graphs.DELTA_A)
+_FROM_A = ("from-a", Graphs.DELTA_A, Graphs.DELTA_B)
+_FROM_B = ("from-b", Graphs.DELTA_B, Graphs.DELTA_A)
+
+
+def _count(store: GraphStore, query: str) -> int:
+    rows = store.select(query).rows
+    return int(rows[0][0].toPython()) if rows and rows[0][0] is not None else 0
 
 
 def inferred_size(store: GraphStore) -> int:
     """Triples in the inferred graph, counted by the store's engine (not row by row in Python:
     the engine counts each round, a hot path at a million acts)."""
-    rows = store.select(_COUNT_INFERRED).rows
-    return int(rows[0][0].toPython()) if rows and rows[0][0] is not None else 0
+    return _count(store, _COUNT_INFERRED)
 
 
-def run_to_fixpoint(store: GraphStore, rule_sets: list[list[Rule]], *, max_rounds: int = 20,
-                    on_rule: Callable[[Rule, int], None] | None = None) -> int:
-    """Apply every rule of every set, in order, until a full round adds nothing.
-    Returns the number of rounds."""
-    previous = inferred_size(store)
-    for round_number in range(1, max_rounds + 1):
-        for rules in rule_sets:
+def clear_working_graphs(store: GraphStore) -> None:
+    store.update(_DROP_WORKING_GRAPHS)
+
+
+def _holds_anything(store: GraphStore, graph: URIRef) -> bool:
+    return store.ask("ASK { GRAPH ?graph { ?s ?p ?o } }", bindings={"graph": graph})
+
+
+def _select_pass(store: GraphStore, kind: str) -> None:
+    control = Graph()
+    control.add((Graphs.REASONING_CONTROL, URIRef(_SCRATCH + "pass"), URIRef(_SCRATCH + kind)))
+    store.update(f"DROP SILENT GRAPH <{Graphs.REASONING_CONTROL}>")
+    store.add_to_graph(Graphs.REASONING_CONTROL, control.serialize(format="nt", encoding="utf-8"))
+
+
+def owl_closure(store: GraphStore, rules: list[Rule], *, full: bool = True, max_passes: int = 50,
+                on_rule: Callable[[Rule, int], None] | None = None) -> int:
+    """Apply the OWL rules semi-naively until a pass adds nothing; returns the number of passes.
+
+    ``full``: the first pass reads every asserted and inferred triple. Otherwise the first pass
+    reads only what the temporal rules just inferred, which they leave in graph/delta-a beside
+    the inferred graph (what the asserted graph entails is there already). Each later pass reads
+    only what the one before added, so its cost follows what changed, not the size of the graph.
+    Passes alternate between two delta graphs, one read and one written, so no triple is ever
+    copied between graphs (a copy costs as much as the rules in pyoxigraph)."""
+    if full:
+        clear_working_graphs(store)
+        phase = _FULL
+    else:
+        store.update(f"DROP SILENT GRAPH <{Graphs.DELTA_B}>")
+        phase = _FROM_A
+    try:
+        for number in range(1, max_passes + 1):
+            kind, read, written = phase
+            _select_pass(store, kind)
             for rule in rules:
                 store.update(rule.text)
                 if on_rule:
-                    on_rule(rule, round_number)
-        current = inferred_size(store)
-        if current == previous:
-            return round_number
-        previous = current
-    raise RuntimeError(f"the rules did not reach a fixpoint in {max_rounds} rounds")
+                    on_rule(rule, number)
+            if read is not None:
+                store.update(f"DROP SILENT GRAPH <{read}>")
+            if not _holds_anything(store, written):
+                return number
+            phase = _FROM_A if written == Graphs.DELTA_A else _FROM_B
+        raise RuntimeError(f"the OWL rules did not reach a fixpoint in {max_passes} passes")
+    finally:
+        clear_working_graphs(store)
+
+
+def apply_once(store: GraphStore, rules: list[Rule], *, on_rule: Callable[[Rule, int], None] | None = None) -> None:
+    """Apply each rule once, in order. The temporal rules are stratified: each reads the
+    asserted graph, the OWL consequences of it and the direct results of earlier rules (never
+    the OWL consequences of its own, nor what a later rule infers), so one application in
+    order is their fixpoint; tests/test_reasoning.py checks that a second adds nothing.
+    What they infer they also leave in graph/delta-a, for ``owl_closure(full=False)``."""
+    clear_working_graphs(store)
+    for rule in rules:
+        store.update(rule.text)
+        if on_rule:
+            on_rule(rule, 1)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from owlrl import DeductiveClosure, OWLRL_Semantics
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF
+from rdflib.namespace import OWL, RDF, RDFS
 
 from ..namespaces import ID
 
@@ -64,3 +64,44 @@ def owlrl_inferred(ontology: Graph, asserted: Graph, *, keys: bool = False) -> s
                      datatype_axioms=False).expand(graph)
     given = set(ontology) | set(asserted)
     return {t for t in graph if t not in given and keep(t)}
+
+
+#: what the OWL rules read of the ontology once it is closed
+_SCHEMA_PREDICATES = (RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range, OWL.inverseOf)
+_SCHEMA_TYPES = (OWL.FunctionalProperty, OWL.SymmetricProperty)
+
+
+def schema_closure(ontology: Graph) -> Graph:
+    """The ontology's schema closed by owlrl (the ontology alone, no data): every superclass and
+    superproperty, domains and ranges inherited by subproperties and widened to superclasses,
+    inverses stated both ways, plus the property chains as the ontology gives them.
+
+    The OWL rules read this instead of the ontology, so each is one join with the data and no
+    property path (which Virtuoso refuses and which costs a path search per row elsewhere).
+    Reflexive axioms and owl:Thing are left out: they entail nothing Diplograph stores.
+    """
+    closed = Graph()
+    for triple in without_keys(ontology):
+        closed.add(triple)
+    DeductiveClosure(OWLRL_Semantics, rdfs_closure=False, axiomatic_triples=False,
+                     datatype_axioms=False).expand(closed)
+    schema = Graph()
+    for predicate in _SCHEMA_PREDICATES:
+        for s, _, o in closed.triples((None, predicate, None)):
+            if isinstance(s, URIRef) and isinstance(o, URIRef) and s != o and o != OWL.Thing:
+                schema.add((s, predicate, o))
+                if predicate == OWL.inverseOf:  # prp-inv1 and prp-inv2: one rule reads both ways
+                    schema.add((o, predicate, s))
+    for kind in _SCHEMA_TYPES:
+        for s in closed.subjects(RDF.type, kind):
+            if isinstance(s, URIRef):
+                schema.add((s, RDF.type, kind))
+    for prop, chain in ontology.subject_objects(OWL.propertyChainAxiom):
+        schema.add((prop, OWL.propertyChainAxiom, chain))
+        node = chain
+        while node is not None and node != RDF.nil:
+            schema.add((node, RDF.first, ontology.value(node, RDF.first)))
+            rest = ontology.value(node, RDF.rest)
+            schema.add((node, RDF.rest, rest))
+            node = rest
+    return schema

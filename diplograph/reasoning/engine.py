@@ -44,7 +44,7 @@ _SCRATCH = "https://w3id.org/diplograph/scratch#"
 _WORKING_GRAPHS = (Graphs.DELTA_A, Graphs.DELTA_B, Graphs.REASONING_CONTROL)
 _DROP_WORKING_GRAPHS = " ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in _WORKING_GRAPHS)
 #: (pass kind, the delta it reads, the delta it writes)
-_FULL = ("full", None, Graphs.DELTA_A)
+_FULL = ("full", None, None)
 _FROM_A = ("from-a", Graphs.DELTA_A, Graphs.DELTA_B)
 _FROM_B = ("from-b", Graphs.DELTA_B, Graphs.DELTA_A)
 
@@ -77,36 +77,50 @@ def _select_pass(store: GraphStore, kind: str) -> None:
 
 def owl_closure(store: GraphStore, rules: list[Rule], *, full: bool = True, max_passes: int = 50,
                 on_rule: Callable[[Rule, int], None] | None = None) -> int:
-    """Apply the OWL rules semi-naively until a pass adds nothing; returns the number of passes.
+    """Apply the OWL rules until a pass adds nothing; returns the number of passes.
 
-    ``full``: the first pass reads every asserted and inferred triple. Otherwise the first pass
-    reads only what the temporal rules just inferred, which they leave in graph/delta-a beside
-    the inferred graph (what the asserted graph entails is there already). Each later pass reads
-    only what the one before added, so its cost follows what changed, not the size of the graph.
-    Passes alternate between two delta graphs, one read and one written, so no triple is ever
-    copied between graphs (a copy costs as much as the rules in pyoxigraph)."""
+    ``full``: passes read every asserted and inferred triple and write into the inferred graph
+    only, until it stops growing (what the records entail: most of it is derived on the first
+    pass, and bookkeeping of what each pass added would cost more than it saves).
+    Otherwise the passes are semi-naive, from what the temporal rules just inferred, which they
+    leave in graph/delta-a beside the inferred graph: each reads only what the one before
+    added, so its cost follows what changed, not the size of the graph. They alternate
+    between two delta graphs, one read and one written, so no triple is ever copied between
+    graphs (in pyoxigraph a copy costs as much as the rules)."""
     if full:
         clear_working_graphs(store)
-        phase = _FULL
-    else:
-        store.update(f"DROP SILENT GRAPH <{Graphs.DELTA_B}>")
-        phase = _FROM_A
+        _select_pass(store, _FULL[0])
+        size = inferred_size(store)
+        try:
+            for number in range(1, max_passes + 1):
+                _apply(store, rules, number, on_rule)
+                size, before = inferred_size(store), size
+                if size == before:
+                    return number
+            raise RuntimeError(f"the OWL rules did not reach a fixpoint in {max_passes} passes")
+        finally:
+            clear_working_graphs(store)
+    store.update(f"DROP SILENT GRAPH <{Graphs.DELTA_B}>")
+    phase = _FROM_A
     try:
         for number in range(1, max_passes + 1):
             kind, read, written = phase
             _select_pass(store, kind)
-            for rule in rules:
-                store.update(rule.text)
-                if on_rule:
-                    on_rule(rule, number)
-            if read is not None:
-                store.update(f"DROP SILENT GRAPH <{read}>")
+            _apply(store, rules, number, on_rule)
+            store.update(f"DROP SILENT GRAPH <{read}>")
             if not _holds_anything(store, written):
                 return number
             phase = _FROM_A if written == Graphs.DELTA_A else _FROM_B
         raise RuntimeError(f"the OWL rules did not reach a fixpoint in {max_passes} passes")
     finally:
         clear_working_graphs(store)
+
+
+def _apply(store: GraphStore, rules: list[Rule], number: int, on_rule: Callable[[Rule, int], None] | None) -> None:
+    for rule in rules:
+        store.update(rule.text)
+        if on_rule:
+            on_rule(rule, number)
 
 
 def apply_once(store: GraphStore, rules: list[Rule], *, on_rule: Callable[[Rule, int], None] | None = None) -> None:
@@ -116,7 +130,4 @@ def apply_once(store: GraphStore, rules: list[Rule], *, on_rule: Callable[[Rule,
     order is their fixpoint; tests/test_reasoning.py checks that a second adds nothing.
     What they infer they also leave in graph/delta-a, for ``owl_closure(full=False)``."""
     clear_working_graphs(store)
-    for rule in rules:
-        store.update(rule.text)
-        if on_rule:
-            on_rule(rule, 1)
+    _apply(store, rules, 1, on_rule)

@@ -64,17 +64,39 @@ def _plain(term):
     return str(term)
 
 
-def table(result: QueryResult, title: str | None = None) -> Table:
-    out = Table(title=title, show_lines=False, header_style="bold")
+#: a column's text is cut at this width (an IRI or a summary can be far longer)
+_MAX_COLUMN = 40
+#: what Rich adds around each column of a table: padding on both sides and a border
+_COLUMN_FRAME = 3
+
+
+def table(result: QueryResult, title: str | None = None, *, width: int | None = None) -> tuple[Table, list[str]]:
+    """The result as a Rich table that fits ``width`` characters, and the names of the columns
+    left out: those with no value in any row, and those too wide for what is left of the width
+    (a narrower one after them may still fit). A table squeezed to show every column would
+    show only ellipses; CSV and JSON keep every column."""
+    cells = [[short(term) for term in row] for row in result.rows]
+    kept, left_out, used = [], [], 1
     for index, variable in enumerate(result.variables):
-        longest = max((len(short(row[index])) for row in result.rows), default=0)
-        if longest > 40:
-            out.add_column(variable, overflow="ellipsis", no_wrap=True, max_width=40)
+        longest = max((len(row[index]) for row in cells), default=0)
+        if result.rows and longest == 0:
+            left_out.append(variable)
+            continue
+        needed = min(max(longest, len(variable)), _MAX_COLUMN) + _COLUMN_FRAME
+        if width is not None and kept and used + needed > width:
+            left_out.append(variable)
+            continue
+        kept.append((index, variable, longest))
+        used += needed
+    out = Table(title=title, show_lines=False, header_style="bold")
+    for _, variable, longest in kept:
+        if longest > _MAX_COLUMN:
+            out.add_column(variable, overflow="ellipsis", no_wrap=True, max_width=_MAX_COLUMN)
         else:
             out.add_column(variable, no_wrap=True)
-    for row in result.rows:
-        out.add_row(*(short(term) for term in row))
-    return out
+    for row in cells:
+        out.add_row(*(row[index] for index, _, _ in kept))
+    return out, left_out
 
 
 def to_csv(result: QueryResult, labeller: Labeller | None) -> str:

@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -83,6 +84,22 @@ def test_query_acts_between_prints_a_table_with_the_act(shipped_store_copy: Path
     assert ACT in result.stdout
     assert "cz-expels-ru-18-2021" in result.stdout
     assert "Acts between two states" in result.stdout
+
+
+def test_query_table_fits_a_narrow_terminal_and_names_what_it_leaves_out(shipped_store_copy: Path, tmp_path: Path):
+    """retaliations has 15 columns: at 80 characters the table shows the response in full and
+    says which columns it left out, instead of squeezing every column to an ellipsis."""
+    store = tmp_path / "store"
+    shutil.copytree(shipped_store_copy, store)
+    assert run("reason", "--store", str(store)).exit_code == 0
+    result = CliRunner().invoke(app, ["query", "retaliations", "-p", "from=2021-01-01", "-p", "to=2021-12-31",
+                                      "--store", str(store)], env={**ENV, "COLUMNS": "80"})
+    assert result.exit_code == 0, result.stderr
+    assert max(len(line) for line in result.stdout.splitlines()) <= 80
+    assert "act/ru-expels-cz-20-2021" in result.stdout
+    assert "not shown:" in result.stdout and "ratio_max" in result.stdout
+    wide = run("query", "retaliations", "-p", "from=2021-01-01", "-p", "to=2021-12-31", "--store", str(store))
+    assert "act/cz-expels-ru-18-2021" in wide.stdout  # the trigger, shown when there is room
 
 
 def test_query_csv_has_act_and_act_label_columns(shipped_store_copy: Path):

@@ -99,8 +99,12 @@ def query(
             text = None
             if output:
                 raise fail("--output needs --format csv or json")
-            console.print(table(result, title=named.title))
+            shown, left_out = table(result, title=named.title, width=console.width)
+            console.print(shown)
             console.print(f"{len(result)} rows", style="dim")
+            if left_out:
+                console.print(f"not shown: {', '.join(left_out)} (empty, or wider than the terminal: "
+                              "use --format csv or json for every column)", style="dim", highlight=False)
         elif fmt == "csv":
             text = to_csv(result, Labeller(graph.store))
         else:

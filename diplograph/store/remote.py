@@ -307,6 +307,16 @@ class RemoteStore(GraphStore):
         return body, headers
 
     def _check_cut(self, url: str, headers: dict[str, str]) -> None:
+        # Virtuoso's "anytime" answers: what it found before a time limit, with 200 OK (7.2:
+        # X-SQL-State S1TAT; later versions also X-SPARQL-Anytime)
+        anytime = headers.get("x-sparql-anytime") or (
+            headers.get("x-sql-message") if headers.get("x-sql-state") == "S1TAT" else None)
+        if anytime:
+            raise TruncatedResultError(
+                f"the SPARQL server at {url} stopped the query at its time limit and sent what it had found "
+                f"({anytime.strip()[:200]}): it is not returned as if it were complete; raise the server's "
+                "limit (Virtuoso: MaxQueryExecutionTime, ExecutionTimeout in the [SPARQL] section of its ini, "
+                "or the timeout parameter of the query URL) or ask for less")
         limit = headers.get("x-sparql-maxrows")
         if limit:
             raise TruncatedResultError(

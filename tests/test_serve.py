@@ -1,6 +1,7 @@
 """``diplograph serve``: the read-only SPARQL 1.1 endpoint and the stored queries, tested
 over HTTP against a real server started in a subprocess on 127.0.0.1, serving a store
-with the shipped records loaded and reasoned, and also serving a real ``oxigraph serve``.
+with the shipped records loaded and reasoned, and also serving a real ``oxigraph serve``
+and a real Virtuoso (when it is installed).
 
 SPARQLWrapper and rdflib's SPARQLStore are used as their users use them, unchanged.
 """
@@ -14,14 +15,17 @@ import socket
 import subprocess
 import sys
 import time
+from decimal import Decimal
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
+from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from rdflib.query import Result
+from server_support import free_port, oxigraph_server
 from SPARQLWrapper import (
     CSV,
     JSON,
@@ -35,7 +39,7 @@ from SPARQLWrapper import (
     SPARQLWrapper,
 )
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
-from server_support import free_port, oxigraph_server
+from virtuoso_support import VIRTUOSO_MAX_ROWS, virtuoso_server
 from web_support import (
     ENV,
     Served,
@@ -54,6 +58,8 @@ from diplograph import queries
 from diplograph.export import LICENCE
 from diplograph.namespaces import DG, Graphs
 from diplograph.store import EmbeddedStore
+from diplograph.store.remote import RemoteStore
+from diplograph.web.row_limit import ask_for_at_most
 
 MAX_ROWS = 500
 ACT = ns.act("ru-expels-cz-20-2021")
@@ -579,3 +585,101 @@ def test_a_remote_store_served_keeps_the_protocol(remote_server: Served, server:
     assert [row[0] for row in rows_of(named.body)[1]] == [Graphs.INFERRED]
 
 
+
+
+# ---------------------------------------------------------------------------
+# A Virtuoso served, and the row limit asked of a remote store
+# ---------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def virtuoso_served(store_path: Path, tmp_path_factory) -> Served:
+    """``diplograph serve`` in front of a real Virtuoso holding the same graphs (its own row limit,
+    ResultSetMaxRows, is VIRTUOSO_MAX_ROWS, below the number of triples)."""
+    directory = tmp_path_factory.mktemp("virtuoso-served")
+    with virtuoso_server(directory / "virtuoso") as virtuoso:
+        copy_to_server(store_path, virtuoso.url)
+        with diplograph_server(virtuoso.url, directory / "serve", "--max-rows", str(MAX_ROWS)) as served:
+            yield served
+
+
+def _bindings_as_tuples(answer: dict) -> list[tuple]:
+    names = answer["head"]["vars"]
+    return sorted(tuple(b.get(n, {}).get("value") for n in names) for b in answer["results"]["bindings"])
+
+
+def test_sparqlwrapper_through_the_endpoint_in_front_of_virtuoso(virtuoso_served: Served, server: Served):
+    text = f"SELECT ?p ?o WHERE {{ <{ACT}> ?p ?o }}"
+    answers = []
+    for served in (virtuoso_served, server):
+        wrapper = SPARQLWrapper(served.sparql)
+        wrapper.setQuery(text)
+        wrapper.setReturnFormat(JSON)
+        answers.append(_bindings_as_tuples(wrapper.query().convert()))
+    assert answers[0] == answers[1] and len(answers[1]) > 10
+    wrapper = SPARQLWrapper(virtuoso_served.sparql)
+    wrapper.setMethod(POST)
+    wrapper.setQuery(f"CONSTRUCT {{ <{ACT}> ?p ?o }} WHERE {{ <{ACT}> ?p ?o }}")
+    wrapper.setReturnFormat(TURTLE)
+    graph = Graph().parse(data=wrapper.query().convert(), format="turtle")
+    assert len(graph) == len(answers[1])
+    wrapper = SPARQLWrapper(virtuoso_served.sparql, updateEndpoint=virtuoso_served.sparql)
+    wrapper.setMethod(POST)
+    wrapper.setQuery(UPDATE)
+    with pytest.raises((SPARQLWrapperException, OSError)) as raised:
+        wrapper.query()
+    assert "403" in str(raised.value) or "Forbidden" in str(raised.value)
+
+
+@pytest.mark.parametrize("name", ["acts-between", "retaliations", "solidarity"])
+def test_virtuoso_served_gives_the_stored_query_rows(virtuoso_served: Served, server: Served, name):
+    values = EXAMPLES.get(name, {})
+    remote = get(virtuoso_served.url + f"queries/{name}", values)
+    local = get(server.url + f"queries/{name}", values)
+    assert remote.status == local.status == 200, remote.text
+    assert sorted(map(_as_values, rows_of(remote.body)[1])) == sorted(map(_as_values, rows_of(local.body)[1]))
+    assert len(rows_of(local.body)[1]) > 0
+
+
+def _as_values(row: tuple) -> str:
+    """A row as a user reads it: numbers as numbers (Virtuoso gives 1 where pyoxigraph gives 1.0)."""
+    def value(term):
+        python = term.toPython() if isinstance(term, Literal) else term
+        if isinstance(python, (int, float, Decimal)) and not isinstance(python, bool):
+            return round(float(python), 9)
+        return str(term)
+    return repr(tuple(value(term) for term in row))
+
+
+def test_virtuoso_served_asks_for_no_more_than_the_row_limit(virtuoso_served: Served):
+    """The whole answer (every quad) is longer than Virtuoso's own ResultSetMaxRows: fetched
+    whole, Virtuoso would cut it and the endpoint could only fail; asked for MAX_ROWS + 1 rows,
+    Virtuoso answers in full and the endpoint cuts it at MAX_ROWS and says so."""
+    remote = RemoteStore(virtuoso_served.store, timeout=120)
+    total = remote.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+                          default_graphs=Graphs.QUERY_DATASET).rows[0][0].toPython()
+    assert total > VIRTUOSO_MAX_ROWS
+    reply = post_form(virtuoso_served.sparql, {"query": "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"})
+    assert reply.status == 200, reply.text
+    assert reply.headers["diplograph-truncated"] == "true" and reply.headers["x-sparql-maxrows"] == str(MAX_ROWS)
+    assert len(reply.json()["results"]["bindings"]) == MAX_ROWS
+    whole = post_form(virtuoso_served.sparql, {"query": f"SELECT ?s WHERE {{ ?s ?p ?o }} LIMIT {MAX_ROWS}"})
+    assert whole.status == 200 and "diplograph-truncated" not in whole.headers
+    assert len(whole.json()["results"]["bindings"]) == MAX_ROWS
+    fewer = post_form(virtuoso_served.sparql, {"query": "SELECT ?s WHERE { ?s ?p ?o } LIMIT 7"})
+    assert len(fewer.json()["results"]["bindings"]) == 7 and "diplograph-truncated" not in fewer.headers
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("SELECT * WHERE { ?s ?p ?o }", "SELECT * WHERE { ?s ?p ?o }\nLIMIT 11\n"),
+    ("SELECT * WHERE { ?s ?p ?o } LIMIT 5", "SELECT * WHERE { ?s ?p ?o } LIMIT 5"),
+    ("SELECT * WHERE { ?s ?p ?o } limit 5000 OFFSET 3", "SELECT * WHERE { ?s ?p ?o } limit 11 OFFSET 3"),
+    ("SELECT * WHERE { ?s ?p ?o } OFFSET 3 # a comment", "SELECT * WHERE { ?s ?p ?o } OFFSET 3 # a comment\nLIMIT 11\n"),
+    ("SELECT * WHERE { { SELECT ?s WHERE { ?s ?p ?o } LIMIT 99 } } ORDER BY ?s VALUES ?s { <http://x.org/a> }",
+     "SELECT * WHERE { { SELECT ?s WHERE { ?s ?p ?o } LIMIT 99 } } ORDER BY ?s LIMIT 11\nVALUES ?s { <http://x.org/a> }"),
+    ('PREFIX limit: <http://x.org/> SELECT (limit:f(?s) AS ?y) WHERE { ?s ?p "} LIMIT 3 VALUES" }',
+     'PREFIX limit: <http://x.org/> SELECT (limit:f(?s) AS ?y) WHERE { ?s ?p "} LIMIT 3 VALUES" }\nLIMIT 11\n'),
+])
+def test_a_select_asks_for_one_row_more_than_the_limit(query: str, expected: str):
+    limited = ask_for_at_most(query, 11)
+    assert limited == expected
+    parseQuery(limited)

@@ -192,7 +192,7 @@ def run_query(engine: Engine, text: str, shape: QueryShape, dataset: Dataset, fm
               max_rows: int, bindings=None, hide: frozenset[str] = frozenset(), links: tuple[str, ...] = (),
               note: dict | None = None) -> Answer:
     if shape.form == "SELECT":
-        variables, rows = engine.solutions(text, dataset, bindings)
+        variables, rows = engine.solutions(text, dataset, bindings, limit=max_rows + 1)  # + 1: a cut is seen
         return select_answer(variables, rows, fmt, max_rows, hide, links, note)
     if shape.form == "ASK":
         return boolean_answer(engine.boolean(text, dataset, bindings), fmt, links)

@@ -18,6 +18,7 @@ from ..namespaces import Graphs
 from ..store.base import GraphStore, StoreError
 from ..store.terms import to_ox
 from .errors import MalformedQuery, StoreFailure
+from .row_limit import ask_for_at_most
 
 #: the dataset a query sees when neither it nor the request names one
 DEFAULT_DATASET = tuple(str(g) for g in Graphs.QUERY_DATASET)
@@ -50,8 +51,10 @@ class Engine:
     location: str
     graph_store: GraphStore  # the same store through Diplograph's own interface
 
-    def solutions(self, text: str, dataset: Dataset, bindings: Bindings | None = None
-                  ) -> tuple[list[str], Iterator[list]]:
+    def solutions(self, text: str, dataset: Dataset, bindings: Bindings | None = None,
+                  limit: int | None = None) -> tuple[list[str], Iterator[list]]:
+        """The variables and rows of a SELECT. ``limit``: the caller reads no more rows than
+        that, and a store that sends answers over the network is asked for no more."""
         raise NotImplementedError
 
     def boolean(self, text: str, dataset: Dataset, bindings: Bindings | None = None) -> bool:
@@ -125,7 +128,8 @@ class EmbeddedEngine(Engine):
         except OSError as exc:
             raise StoreFailure(f"the store {self.location} failed: {exc}") from None
 
-    def solutions(self, text, dataset, bindings=None):
+    def solutions(self, text, dataset, bindings=None, limit=None):
+        # rows are read lazily from pyoxigraph: reading fewer is the limit
         result = self._query(text, dataset, bindings)
         variables = [v.value for v in result.variables]
         return variables, ([solution[i] for i in range(len(variables))] for solution in result)
@@ -139,8 +143,9 @@ class EmbeddedEngine(Engine):
 
 class RemoteEngine(Engine):
     """A SPARQL 1.1 server reached through :class:`~diplograph.store.remote.RemoteStore`
-    (credentials and endpoint URLs from its DIPLOGRAPH_* environment variables). The whole
-    answer crosses the network before the row limit cuts it; the time limit stops the
+    (credentials and endpoint URLs from its DIPLOGRAPH_* environment variables). A SELECT
+    asks the server for one row more than the row limit (:mod:`.row_limit`); a CONSTRUCT's
+    whole answer crosses the network before the limit cuts it. The time limit stops the
     request here, not the server's own evaluation."""
 
     def __init__(self, url: str, timeout: float | None):
@@ -171,7 +176,12 @@ SELECT ?x WHERE { GRAPH <https://w3id.org/diplograph/graph/provenance> {
         except StoreError as exc:
             raise StoreFailure(str(exc)) from None
 
-    def solutions(self, text, dataset, bindings=None):
+    def solutions(self, text, dataset, bindings=None, limit=None):
+        if limit is not None:
+            try:
+                text = ask_for_at_most(text, limit)
+            except ValueError as exc:
+                raise MalformedQuery(f"the query does not parse: {exc}") from None
         result = self._call(self.store.select, text, dataset, bindings)
         rows = ([to_ox(term) if term is not None else None for term in row] for row in result.rows)
         return list(result.variables), rows

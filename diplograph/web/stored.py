@@ -63,7 +63,8 @@ def rows(engine: Engine, *, name: str, values: dict[str, str], max_rows: int) ->
         bound = queries.bindings(named, values)
     except queries.QueryError as exc:
         raise (NotFound if "no stored query" in str(exc) else BadRequest)(str(exc)) from None
-    variables, solutions = engine.solutions(named.text, Dataset(DEFAULT_DATASET, DEFAULT_DATASET), bound)
+    variables, solutions = engine.solutions(named.text, Dataset(DEFAULT_DATASET, DEFAULT_DATASET), bound,
+                                            limit=max_rows + 1)
     keep = [i for i, v in enumerate(variables) if v not in bound]
     found = list(islice(solutions, max_rows + 1))
     return {"variables": [variables[i] for i in keep],

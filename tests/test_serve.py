@@ -306,13 +306,17 @@ def test_updates_are_refused_in_every_way_they_can_be_sent(server: Served, embed
     assert not embedded.ask(f"ASK {{ <{ACT}> <{DG.actor}> <{ns.state('US')}> }}", default_graphs=Graphs.QUERY_DATASET)
 
 
-def test_sparqlwrapper_update_is_refused(server: Served):
-    wrapper = SPARQLWrapper(server.sparql, updateEndpoint=server.sparql)
+def assert_sparqlwrapper_update_refused(endpoint: str) -> None:
+    wrapper = SPARQLWrapper(endpoint, updateEndpoint=endpoint)
     wrapper.setMethod(POST)
     wrapper.setQuery(UPDATE)
     with pytest.raises((SPARQLWrapperException, OSError)) as raised:
         wrapper.query()
     assert "403" in str(raised.value) or "Forbidden" in str(raised.value)
+
+
+def test_sparqlwrapper_update_is_refused(server: Served):
+    assert_sparqlwrapper_update_refused(server.sparql)
 
 
 @pytest.mark.parametrize("text", [
@@ -622,12 +626,7 @@ def test_sparqlwrapper_through_the_endpoint_in_front_of_virtuoso(virtuoso_served
     wrapper.setReturnFormat(TURTLE)
     graph = Graph().parse(data=wrapper.query().convert(), format="turtle")
     assert len(graph) == len(answers[1])
-    wrapper = SPARQLWrapper(virtuoso_served.sparql, updateEndpoint=virtuoso_served.sparql)
-    wrapper.setMethod(POST)
-    wrapper.setQuery(UPDATE)
-    with pytest.raises((SPARQLWrapperException, OSError)) as raised:
-        wrapper.query()
-    assert "403" in str(raised.value) or "Forbidden" in str(raised.value)
+    assert_sparqlwrapper_update_refused(virtuoso_served.sparql)
 
 
 @pytest.mark.parametrize("name", ["acts-between", "retaliations", "solidarity"])

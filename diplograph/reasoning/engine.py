@@ -43,8 +43,8 @@ _COUNT_INFERRED = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{Graphs.INFERRED}> {
 _SCRATCH = "https://w3id.org/diplograph/scratch#"
 _WORKING_GRAPHS = (Graphs.DELTA_A, Graphs.DELTA_B, Graphs.REASONING_CONTROL)
 _DROP_WORKING_GRAPHS = " ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in _WORKING_GRAPHS)
-#: (pass kind, the delta it reads, the delta it writes)
-_FULL = ("full", None, None)
+#: a pass over every triple; then the semi-naive passes: (kind, the delta read, the delta written)
+_FULL = "full"
 _FROM_A = ("from-a", Graphs.DELTA_A, Graphs.DELTA_B)
 _FROM_B = ("from-b", Graphs.DELTA_B, Graphs.DELTA_A)
 
@@ -89,31 +89,39 @@ def owl_closure(store: GraphStore, rules: list[Rule], *, full: bool = True, max_
     graphs (in pyoxigraph a copy costs as much as the rules)."""
     if full:
         clear_working_graphs(store)
-        _select_pass(store, _FULL[0])
-        size = inferred_size(store)
-        try:
-            for number in range(1, max_passes + 1):
-                _apply(store, rules, number, on_rule)
-                size, before = inferred_size(store), size
-                if size == before:
-                    return number
-            raise RuntimeError(f"the OWL rules did not reach a fixpoint in {max_passes} passes")
-        finally:
-            clear_working_graphs(store)
-    store.update(f"DROP SILENT GRAPH <{Graphs.DELTA_B}>")
-    phase = _FROM_A
+    else:
+        store.update(f"DROP SILENT GRAPH <{Graphs.DELTA_B}>")
     try:
-        for number in range(1, max_passes + 1):
-            kind, read, written = phase
-            _select_pass(store, kind)
-            _apply(store, rules, number, on_rule)
-            store.update(f"DROP SILENT GRAPH <{read}>")
-            if not _holds_anything(store, written):
-                return number
-            phase = _FROM_A if written == Graphs.DELTA_A else _FROM_B
-        raise RuntimeError(f"the OWL rules did not reach a fixpoint in {max_passes} passes")
+        passes = _full_passes if full else _semi_naive_passes
+        return passes(store, rules, max_passes, on_rule)
     finally:
         clear_working_graphs(store)
+
+
+def _full_passes(store: GraphStore, rules: list[Rule], max_passes: int,
+                 on_rule: Callable[[Rule, int], None] | None) -> int:
+    _select_pass(store, _FULL)
+    size = inferred_size(store)
+    for number in range(1, max_passes + 1):
+        _apply(store, rules, number, on_rule)
+        size, before = inferred_size(store), size
+        if size == before:
+            return number
+    raise RuntimeError(f"the OWL rules did not reach a fixpoint in {max_passes} passes")
+
+
+def _semi_naive_passes(store: GraphStore, rules: list[Rule], max_passes: int,
+                       on_rule: Callable[[Rule, int], None] | None) -> int:
+    phase = _FROM_A
+    for number in range(1, max_passes + 1):
+        kind, read, written = phase
+        _select_pass(store, kind)
+        _apply(store, rules, number, on_rule)
+        store.update(f"DROP SILENT GRAPH <{read}>")
+        if not _holds_anything(store, written):
+            return number
+        phase = _FROM_A if written == Graphs.DELTA_A else _FROM_B
+    raise RuntimeError(f"the OWL rules did not reach a fixpoint in {max_passes} passes")
 
 
 def _apply(store: GraphStore, rules: list[Rule], number: int, on_rule: Callable[[Rule, int], None] | None) -> None:

@@ -28,6 +28,7 @@ from diplograph.export import export
 from diplograph.loader import load
 from diplograph.namespaces import Graphs
 from diplograph.reasoning import owl_entailment, owl_rules, reason, temporal_rules
+from diplograph.reasoning.working_copy import working_copy
 from diplograph.store import EmbeddedStore
 
 from . import accuracy, floor
@@ -164,7 +165,9 @@ def phase_owl(config: dict, rec: Recorder) -> None:
     store.update("DROP SILENT GRAPH <https://w3id.org/diplograph/graph/inferred>")
     clock = RuleClock(rec, "steps")
     start = time.perf_counter()
-    rounds = owl_entailment(store, on_rule=clock)
+    # as 'reason' runs it: in a working copy in memory when the store fits, written back
+    with working_copy(store) as work:
+        rounds = owl_entailment(work, on_rule=clock)
     seconds = _seconds(start)
     rec.set(seconds=seconds, rounds=rounds, inferred_triples=store.count(Graphs.INFERRED), rules=per_rule(clock.steps))
     if config.get("reference"):

@@ -199,6 +199,9 @@ def reason(
     solidarity_window: Annotated[int | None, typer.Option(
         "--solidarity-window", show_default="30",
         help="Days within which a third state's act can support another's.")] = None,
+    in_memory: Annotated[bool | None, typer.Option(
+        "--in-memory/--in-place", show_default="in memory when the store is on disk and fits in half the free memory",
+        help="Run the rules in a copy in memory and write back what changed, or in the store itself.")] = None,
     store: StoreOption = DEFAULT_STORE,
 ) -> None:
     """Infer OWL 2 RL consequences, retaliation, solidarity, chains and relation levels."""
@@ -223,7 +226,7 @@ def reason(
                 progress.update(task, advance=1, description=stage)
 
             result = run_reasoning(graph.store, retaliation_window=retaliation_days,
-                                   solidarity_window=solidarity_days, on_rule=on_rule)
+                                   solidarity_window=solidarity_days, on_rule=on_rule, in_memory=in_memory)
     except ValueError as exc:
         raise fail(str(exc)) from None
     finally:

@@ -20,9 +20,11 @@ from .. import __version__, resources
 from .. import namespaces as ns
 from ..namespaces import DG, Graphs
 from ..store.base import GraphStore
+from ..store.embedded import FORGET_REASONING
 from .consistency import Inconsistency, inconsistencies
 from .engine import Rule, apply_once, owl_closure, read_rules
 from .tbox import compile_schema
+from .working_copy import working_copy
 
 #: days within which an act of the other side is taken as an answer: 90 agrees best with the
 #: answers the shipped records assert (many came six to twelve weeks later)
@@ -32,11 +34,6 @@ DEFAULT_SOLIDARITY_WINDOW = 30
 #: kept for callers of the single window of earlier versions: the retaliation window
 DEFAULT_WINDOW = DEFAULT_RETALIATION_WINDOW
 
-_RESET = """
-PREFIX dg: <https://w3id.org/diplograph/ontology#>
-DROP SILENT GRAPH <https://w3id.org/diplograph/graph/inferred> ;
-DELETE { GRAPH <https://w3id.org/diplograph/graph/provenance> { ?run ?p ?o } }
-WHERE { GRAPH <https://w3id.org/diplograph/graph/provenance> { ?run a dg:ReasoningRun ; ?p ?o } }"""
 
 _COUNTS = """
 PREFIX dg: <https://w3id.org/diplograph/ontology#>
@@ -102,12 +99,14 @@ def windows(window: int | None = None, retaliation_window: int | None = None,
 
 def reason(store: GraphStore, *, window: int | None = None, retaliation_window: int | None = None,
            solidarity_window: int | None = None, temporal: bool = True,
-           on_rule: Callable[[Rule, int], None] | None = None) -> ReasoningResult:
+           on_rule: Callable[[Rule, int], None] | None = None, in_memory: bool | None = None) -> ReasoningResult:
     """Recompute the inferred graph from the asserted one.
 
     ``retaliation_window`` (default 90 days) bounds the lag of an inferred retaliation;
     ``solidarity_window`` (default 30) that of inferred solidarity and how far back a
-    supporter's own trigger counts; ``window`` sets both at once."""
+    supporter's own trigger counts; ``window`` sets both at once.
+    ``in_memory``: run the rules in a working copy in memory and write back what changed
+    (reasoning/working_copy.py); by default, for a store on disk that fits in memory."""
     retaliation_days, solidarity_days = windows(window, retaliation_window, solidarity_window)
     started = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     run = ns.reasoning_run(started.strftime("%Y%m%dT%H%M%SZ") + f"-{os.getpid()}")
@@ -119,26 +118,30 @@ def reason(store: GraphStore, *, window: int | None = None, retaliation_window: 
     node.add((run, DG.solidarityWindowDays, Literal(solidarity_days)))
     node.add((run, DG.softwareVersion, Literal(__version__)))
     node.add((run, PROV.startedAtTime, Literal(started.isoformat().replace("+00:00", "Z"), datatype=XSD.dateTime)))
-    store.update(_RESET)
-    store.add_to_graph(Graphs.PROVENANCE, node.serialize(format="nt", encoding="utf-8"))
+    with working_copy(store, memory=in_memory) as work:
+        work.update(FORGET_REASONING)
+        work.add_to_graph(Graphs.PROVENANCE, node.serialize(format="nt", encoding="utf-8"))
 
-    # strata: the OWL consequences of what is asserted; the temporal rules once each, in order
-    # (they read those and each other's direct results, see apply_once); the OWL consequences
-    # of what they inferred (the asserted graph is closed already: only the inferred is new)
-    rounds = owl_entailment(store, on_rule=on_rule)
-    if temporal:
-        apply_once(store, temporal_rules(), on_rule=on_rule)
-        rounds += owl_closure(store, owl_rules(), full=False, on_rule=on_rule)
+        # strata: the OWL consequences of what is asserted; the temporal rules once each, in order
+        # (they read those and each other's direct results, see apply_once); the OWL consequences
+        # of what they inferred (the asserted graph is closed already: only the inferred is new)
+        rounds = owl_entailment(work, on_rule=on_rule)
+        if temporal:
+            apply_once(work, temporal_rules(), on_rule=on_rule)
+            rounds += owl_closure(work, owl_rules(), full=False, on_rule=on_rule)
 
+        counts = work.select(_COUNTS).dicts()[0]
+        result = ReasoningResult(
+            run=str(run), window=retaliation_days, solidarity_window=solidarity_days, rounds=rounds,
+            inferred_triples=work.count(Graphs.INFERRED),
+            retaliations=int(counts["retaliations"]), solidarity=int(counts["solidarity"]),
+            chains=int(counts["chains"]), level_changes=int(counts["levels"]),
+            inconsistencies=inconsistencies(work),
+        )
+
+    # ended once the results are in the store (written back from a working copy, if any)
     ended = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     end = Graph()
     end.add((run, PROV.endedAtTime, Literal(ended.isoformat().replace("+00:00", "Z"), datatype=XSD.dateTime)))
     store.add_to_graph(Graphs.PROVENANCE, end.serialize(format="nt", encoding="utf-8"))
-
-    counts = store.select(_COUNTS).dicts()[0]
-    return ReasoningResult(
-        run=str(run), window=retaliation_days, solidarity_window=solidarity_days, rounds=rounds, inferred_triples=store.count(Graphs.INFERRED),
-        retaliations=int(counts["retaliations"]), solidarity=int(counts["solidarity"]),
-        chains=int(counts["chains"]), level_changes=int(counts["levels"]),
-        inconsistencies=inconsistencies(store),
-    )
+    return result

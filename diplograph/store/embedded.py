@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
@@ -21,6 +22,13 @@ _FORMATS = {
 }
 
 
+def _write_marker(path: Path, text: str) -> None:
+    with open(path, "w", encoding="utf-8") as marker:
+        marker.write(text + "\n")
+        marker.flush()
+        os.fsync(marker.fileno())
+
+
 class StoreLockedError(RuntimeError):
     pass
 
@@ -33,6 +41,22 @@ class InterruptedLoadError(StoreError):
 #: path is not one transaction, so a store with this file holds an unfinished write
 #: into what was an empty store, and is emptied when next opened for writing
 BULK_WRITE_MARKER = "diplograph-bulk-write-unfinished"
+#: a file in the store's directory while reasoning writes back what it inferred in a working
+#: copy (reasoning/working_copy.py): that write is not one transaction either, so a store with
+#: this file holds part of an inferred graph, which is dropped with the runs' provenance when
+#: the store is next opened for writing: the store is then as if never reasoned
+REASONING_WRITE_MARKER = "diplograph-reasoning-write-unfinished"
+
+#: what a store holds of reasoning, dropped: the inferred graph and the reasoning runs' nodes
+FORGET_REASONING = """
+PREFIX dg: <https://w3id.org/diplograph/ontology#>
+DROP SILENT GRAPH <https://w3id.org/diplograph/graph/inferred> ;
+DELETE { GRAPH <https://w3id.org/diplograph/graph/provenance> { ?run ?p ?o } }
+WHERE { GRAPH <https://w3id.org/diplograph/graph/provenance> { ?run a dg:ReasoningRun ; ?p ?o } }"""
+#: what an unfinished write of reasoning's results leaves, dropped: also the compiled schema,
+#: which may hold its digest without all of its triples (the next run compiles it again)
+_FORGET_UNFINISHED_REASONING = FORGET_REASONING + """ ;
+DROP SILENT GRAPH <https://w3id.org/diplograph/graph/tbox>"""
 
 
 class EmbeddedStore(GraphStore):
@@ -65,6 +89,15 @@ class EmbeddedStore(GraphStore):
             self._store.clear()
             self._store.flush()
             self._marker.unlink()
+        reasoning = path / REASONING_WRITE_MARKER if path is not None else None
+        if reasoning is not None and reasoning.exists():
+            if read_only:
+                raise InterruptedLoadError(
+                    f"the store {path} holds part of an inferred graph whose writing was interrupted; "
+                    "run 'diplograph reason' on it again")
+            self._store.update(_FORGET_UNFINISHED_REASONING)
+            self._store.flush()
+            reasoning.unlink()
 
     @property
     def engine(self) -> ox.Store:
@@ -127,11 +160,8 @@ class EmbeddedStore(GraphStore):
         if self.read_only or next(iter(self._store.quads_for_pattern(None, None, None, None)), None) is not None:
             return False
         if self._marker is not None:
-            with open(self._marker, "w", encoding="utf-8") as marker:
-                marker.write("a bulk write into this empty store is under way; if it is here and no process "
-                             "is writing, the write was interrupted and the store is emptied when next opened\n")
-                marker.flush()
-                os.fsync(marker.fileno())
+            _write_marker(self._marker, "a bulk write into this empty store is under way; if it is here and no "
+                          "process is writing, the write was interrupted and the store is emptied when next opened")
         try:
             self._store.bulk_extend(quads)
             self._store.flush()
@@ -144,6 +174,29 @@ class EmbeddedStore(GraphStore):
         if self._marker is not None:
             self._marker.unlink()
         return True
+
+    @contextmanager
+    def writing_inferences(self) -> Iterator[None]:
+        """Marks the store while reasoning writes its results back in several transactions: if
+        the process dies before the end, the next opening for writing drops the inferred graph,
+        the runs' provenance and the compiled schema, and a read-only opening refuses the store.
+        An exception within drops them at once; the store then needs reasoning again."""
+        marker = Path(self.location) / REASONING_WRITE_MARKER if self.location != ":memory:" else None
+        if marker is not None:
+            _write_marker(marker, "reasoning is writing its results into this store; if it is here and no "
+                          "process is writing, the write was interrupted and the inferences are dropped")
+        try:
+            yield
+            self._store.flush()
+        except BaseException:
+            # the marker stays if this fails too: the next opening for writing does it
+            self._store.update(_FORGET_UNFINISHED_REASONING)
+            self._store.flush()
+            if marker is not None:
+                marker.unlink()
+            raise
+        if marker is not None:
+            marker.unlink()
 
     def dump(self, graphs: Iterable[URIRef], fmt: str) -> bytes:
         graphs = list(graphs)

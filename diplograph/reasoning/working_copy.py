@@ -1,0 +1,131 @@
+"""Reasoning over a store on disk, in a working copy held in memory.
+
+On disk pyoxigraph spends about 10 µs writing a quad and 5 to 18 µs deleting one; in memory
+about 1 µs. A reasoning run writes and deletes several times what it infers (working
+graphs, the deltas of the semi-naive passes, scratch graphs of the temporal rules), so the
+graphs the rules read are copied into an in-memory store, the same rule files run there,
+and only the difference between the inferred graph on disk and the new one is written back
+(a re-run after one new act changes a few thousand triples of hundreds of thousands).
+
+A remote store, a store already in memory, a read-only store, and a store too large for the
+memory available (``fits_in_memory``) are reasoned in place, as before.
+"""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from typing import Iterable, Iterator
+
+import pyoxigraph as ox
+
+from ..namespaces import DG, Graphs
+from ..store.base import GraphStore
+from ..store.embedded import EmbeddedStore
+
+#: what the rules read: everything but the inferred graph, which a run recomputes
+COPIED = (Graphs.ONTOLOGY, Graphs.ASSERTED, Graphs.PROVENANCE, Graphs.TBOX)
+#: graphs a run writes whole, written back as a difference
+WRITTEN = (Graphs.INFERRED, Graphs.TBOX)
+#: resident memory per quad of the store, measured for a reasoning run in memory (the copy,
+#: what is inferred, the working graphs: 556 MiB at its peak for 620,000 quads at 10k acts),
+#: with a margin
+BYTES_PER_QUAD = 1536
+#: environment variable: "memory" or "store" forces where reasoning runs (default: by size)
+WHERE = "DIPLOGRAPH_REASON_IN"
+
+_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_RUN = ox.NamedNode(str(DG.ReasoningRun))
+_PROVENANCE = ox.NamedNode(str(Graphs.PROVENANCE))
+
+
+def _available_memory() -> int:
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def fits_in_memory(store: EmbeddedStore) -> bool:
+    """Whether a working copy of the store would take at most half of the memory available."""
+    return len(store.engine) * BYTES_PER_QUAD <= _available_memory() // 2
+
+
+def in_memory(store: GraphStore, choice: bool | None = None) -> bool:
+    """Whether reasoning over ``store`` runs in a working copy: ``choice`` when given, else the
+    environment's DIPLOGRAPH_REASON_IN, else when the store is on disk and fits in memory."""
+    if not isinstance(store, EmbeddedStore) or store.read_only or store.location == ":memory:":
+        return False
+    if choice is None:
+        where = os.environ.get(WHERE, "").strip().lower()
+        if where not in ("", "memory", "store"):
+            raise ValueError(f"{WHERE} is 'memory' or 'store' (got {where!r})")
+        choice = fits_in_memory(store) if not where else where == "memory"
+    return choice
+
+
+@contextmanager
+def working_copy(store: GraphStore, *, memory: bool | None = None) -> Iterator[GraphStore]:
+    """The store the rules should run in: a copy in memory of what they read when ``in_memory``
+    says so, written back (the inferred graph, the compiled schema, the reasoning runs' nodes)
+    when the block ends without an exception; otherwise ``store`` itself. An exception leaves
+    the store on disk as it was."""
+    if not in_memory(store, memory):
+        yield store
+        return
+    copy = copy_of(store)
+    yield copy
+    write_back(copy, store)
+
+
+def copy_of(store: EmbeddedStore) -> EmbeddedStore:
+    """An in-memory store holding what the rules read of ``store``; its inferred graph is empty
+    (a reasoning run recomputes it: written back, it replaces the one on disk)."""
+    copy = EmbeddedStore(None)
+    copy.engine.extend(quad for graph in COPIED
+                       for quad in store.engine.quads_for_pattern(None, None, None, ox.NamedNode(str(graph))))
+    return copy
+
+
+def write_back(copy: EmbeddedStore, store: EmbeddedStore) -> tuple[int, int]:
+    """Make the inferred graph, the compiled schema and the reasoning runs' nodes on disk what
+    they are in the copy, by writing and deleting only the quads that differ. Returns the
+    numbers of quads deleted and written."""
+    source, target = copy.engine, store.engine
+    removed: list[ox.Quad] = []
+    added: list[Iterable[ox.Quad]] = []
+    for graph in WRITTEN:
+        name = ox.NamedNode(str(graph))
+        old = target.quads_for_pattern(None, None, None, name)
+        if next(iter(target.quads_for_pattern(None, None, None, name)), None) is None:
+            # nothing on disk to compare with (a first run): all of it is new, no lookups
+            added.append(source.quads_for_pattern(None, None, None, name))
+            continue
+        removed.extend(quad for quad in old if quad not in source)
+        added.append([quad for quad in source.quads_for_pattern(None, None, None, name) if quad not in target])
+    old_runs, new_runs = set(_run_quads(target)), set(_run_quads(source))
+    removed.extend(old_runs - new_runs)
+    added.append(list(new_runs - old_runs))
+    written = 0
+
+    def counted(quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
+        nonlocal written
+        for quad in quads:
+            written += 1
+            yield quad
+
+    with store.writing_inferences():
+        for quad in removed:
+            target.remove(quad)
+        # not one transaction (see writing_inferences): the bulk path writes several times faster
+        target.bulk_extend(counted(quad for quads in added for quad in quads))
+    return len(removed), written
+
+
+def _run_quads(engine: ox.Store) -> Iterator[ox.Quad]:
+    for typed in engine.quads_for_pattern(None, _RDF_TYPE, _RUN, _PROVENANCE):
+        yield from engine.quads_for_pattern(typed.subject, None, None, _PROVENANCE)

@@ -35,7 +35,8 @@ def run(
     runs: Annotated[int, typer.Option(help="Runs of each named query (the median is reported).")] = 5,
     window: Annotated[int, typer.Option(help="The reasoner's window, in days.")] = 30,
     owlrl_max: Annotated[str, typer.Option("--owlrl-max", help="Largest size at which owlrl's closure runs.")] = "10k",
-    remote_max: Annotated[str, typer.Option("--remote-max", help="Largest size at which a real 'oxigraph serve' is loaded and reasoned too (0: never).")] = "100k",
+    remote_max: Annotated[str, typer.Option("--remote-max", help="Largest size at which a real 'oxigraph serve' is loaded and reasoned too, in a working copy (0: never).")] = "100k",
+    remote_in_server_max: Annotated[str, typer.Option("--remote-in-server-max", help="Largest size at which the rules also run inside that server (0: never).")] = "10k",
     export_formats: Annotated[str, typer.Option("--export-formats", help="Export formats to time, comma-separated.")] = "nquads,trig",
     note: Annotated[Optional[str], typer.Option(help="A remark printed with the results (e.g. a shared machine).")] = None,
     commit: Annotated[Optional[str], typer.Option(help="Measure this git revision (a clean export of it) instead of the working tree.")] = None,
@@ -52,6 +53,7 @@ def run(
             sizes=sorted(size_list), seed=seed, layout=layout, workdir=workdir.resolve(), timeout=timeout, runs=runs,
             window=window, owlrl_max=runner.parse_size(owlrl_max),
             remote_max=0 if remote_max.strip() == "0" else runner.parse_size(remote_max),
+            remote_in_server_max=0 if remote_in_server_max.strip() == "0" else runner.parse_size(remote_in_server_max),
             export_formats=[f.strip() for f in export_formats.split(",") if f.strip()], note=note, commit=commit,
             skip_after_timeout=skip_after_timeout)
     except ValueError as exc:

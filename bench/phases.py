@@ -398,9 +398,17 @@ def phase_remote(config: dict, rec: Recorder) -> None:
         rec.set(load_seconds=_seconds(start), ok=loaded.ok)
         clock = RuleClock(rec, "steps")
         start = time.perf_counter()
-        result = reason(store, window=config["window"], on_rule=clock)
+        result = reason(store, window=config["window"], on_rule=clock, in_memory=True)
         rec.set(seconds=_seconds(start), inferred_triples=result.inferred_triples, rounds=result.rounds,
-                retaliations=result.retaliations, solidarity=result.solidarity, rules=per_rule(clock.steps))
+                retaliations=result.retaliations, solidarity=result.solidarity, rules=per_rule(clock.steps),
+                method="reason --in-memory: the server's graphs copied, the rules run here, the results "
+                       "written back by one update")
+        if config.get("remote_in_server", True):
+            start = time.perf_counter()
+            inside = reason(store, window=config["window"], in_memory=False)
+            rec.set(in_server_seconds=_seconds(start),
+                    in_server_same_counts=(inside.inferred_triples, inside.retaliations, inside.solidarity)
+                    == (result.inferred_triples, result.retaliations, result.solidarity))
     finally:
         server.terminate()
         try:

@@ -51,6 +51,9 @@ class Settings:
     window: int = 30
     owlrl_max: int = 10_000
     remote_max: int = 100_000
+    #: the rules inside the server (as 'reason' does by default on a remote store) cost what
+    #: reasoning in place on disk costs: beyond some size, longer than a run can wait
+    remote_in_server_max: int = 10_000
     export_formats: list[str] = field(default_factory=lambda: ["nquads", "trig"])
     note: str | None = None
     #: a git revision to measure instead of the working tree (other work in progress stays out)
@@ -194,7 +197,8 @@ def _run_size(settings: Settings, size: int, directory: Path, say, source: Path,
     remote = size <= settings.remote_max
     config = {"dir": str(directory), "acts": size, "seed": settings.seed, "layout": settings.layout,
               "generator_version": GENERATOR_VERSION, "source_commit": commit, "runs": settings.runs, "window": settings.window,
-              "reference": reference, "export_formats": settings.export_formats}
+              "reference": reference, "export_formats": settings.export_formats,
+              "remote_in_server": size <= settings.remote_in_server_max}
     config_path = directory / "config.json"
     config_path.write_text(json.dumps(config, indent=1), encoding="utf-8")
     phases: dict[str, dict] = {}
@@ -250,7 +254,8 @@ def run(settings: Settings, out: Path, say=print, command: str | None = None) ->
         "source": source_info,
         "settings": {"sizes": settings.sizes, "seed": settings.seed, "layout": settings.layout,
                      "timeout_seconds": settings.timeout, "runs": settings.runs, "window": settings.window,
-                     "owlrl_max": settings.owlrl_max, "remote_max": settings.remote_max, "export_formats": settings.export_formats,
+                     "owlrl_max": settings.owlrl_max, "remote_max": settings.remote_max,
+                     "remote_in_server_max": settings.remote_in_server_max, "export_formats": settings.export_formats,
                      "commit": settings.commit, "skip_after_timeout": settings.skip_after_timeout},
         "note": settings.note,
         "sizes": [],

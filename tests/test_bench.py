@@ -145,6 +145,9 @@ def test_the_documented_smoke_run_measures_every_stage(tmp_path: Path):
             assert score["truth"] > 0 and 0 <= score["precision"] <= 1 and 0 <= score["recall"] <= 1
     assert size["phases"]["owlrl"]["agreement"]["owlrl"] > 0
     assert size["phases"]["incremental"]["new_act_linked"]
+    # the server reasoned twice: in a working copy, then with the rules inside it, to the same counts
+    remote = size["phases"]["remote"]
+    assert remote["seconds"] > 0 and remote["in_server_seconds"] > 0 and remote["in_server_same_counts"] is True
     assert [g["goal"] for g in document["goals"]]
     markdown = (tmp_path / "results" / "latest.md").read_text(encoding="utf-8")
     assert "## Goals of issue 5" in markdown and document["machine"]["cpu"] in markdown

@@ -231,3 +231,54 @@ def test_the_reason_command_reasons_in_place_or_in_memory_as_asked(on_disk, monk
         assert result.exit_code == 0, result.output
         assert "retaliations" in result.output
     assert chosen == [False, True]
+
+
+@pytest.fixture
+def oxigraph_store(tmp_path):
+    from diplograph.store.remote import RemoteStore
+    from server_support import oxigraph_server
+
+    with oxigraph_server(tmp_path / "oxigraph") as url:
+        store = RemoteStore(url, timeout=300)
+        assert load(store, [RECORDS]).ok
+        yield store
+
+
+def _graph_names(store) -> set[str]:
+    return {str(g) for g in store.named_graphs()}
+
+
+def test_a_remote_store_reasoned_in_a_working_copy_holds_what_the_rules_infer_in_the_server(
+        oxigraph_store, on_disk, monkeypatch):
+    monkeypatch.delenv(WHERE, raising=False)
+    assert in_memory(oxigraph_store) is False  # by default the rules run inside the server
+    in_server = on_disk("in-place")
+    try:
+        expected = reason(in_server, in_memory=False)
+        expected_graphs = _graph_names(in_server)
+        expected_inferred = _inferred(in_server)
+    finally:
+        in_server.close()
+    got = reason(oxigraph_store, in_memory=True)
+    assert _inferred(oxigraph_store) == expected_inferred
+    assert (got.inferred_triples, got.retaliations, got.solidarity) == (
+        expected.inferred_triples, expected.retaliations, expected.solidarity)
+    runs = oxigraph_store.select(_RUNS).rows
+    assert len(runs) == 1 and str(runs[0][0]) == got.run
+    assert _graph_names(oxigraph_store) == expected_graphs  # no staging graph left
+
+    # the final update fails: the server keeps the previous results, and no staging graph
+    before = _inferred(oxigraph_store)
+    real = type(oxigraph_store).update
+
+    def refusing(self, text):
+        if "ADD SILENT" in text:
+            raise OSError("connection reset")
+        return real(self, text)
+
+    monkeypatch.setattr(type(oxigraph_store), "update", refusing)
+    with pytest.raises(OSError, match="connection reset"):
+        reason(oxigraph_store, window=0, in_memory=True)
+    monkeypatch.undo()
+    assert _inferred(oxigraph_store) == before
+    assert _graph_names(oxigraph_store) == expected_graphs

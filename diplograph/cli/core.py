@@ -200,8 +200,8 @@ def reason(
         "--solidarity-window", show_default="30",
         help="Days within which a third state's act can support another's.")] = None,
     in_memory: Annotated[bool | None, typer.Option(
-        "--in-memory/--in-place", show_default="in memory when the store is on disk and fits in half the free memory",
-        help="Run the rules in a copy in memory and write back what changed, or in the store itself.")] = None,
+        "--in-memory/--in-place", show_default="in memory for a store on disk that fits in half the free memory, in the server for a remote store",
+        help="Run the rules in a copy in memory and write back the results, or in the store (or server) itself.")] = None,
     store: StoreOption = DEFAULT_STORE,
 ) -> None:
     """Infer OWL 2 RL consequences, retaliation, solidarity, chains and relation levels."""

@@ -7,21 +7,27 @@ graphs the rules read are copied into an in-memory store, the same rule files ru
 and only the difference between the inferred graph on disk and the new one is written back
 (a re-run after one new act changes a few thousand triples of hundreds of thousands).
 
-A remote store, a store already in memory, a read-only store, and a store too large for the
-memory available (``fits_in_memory``) are reasoned in place, as before.
+A store already in memory, a read-only store, and a store too large for the memory available
+(``fits_in_memory``) are reasoned in place. So is a remote store by default (the rules run
+inside the server, which may hold more than this machine can); asked to, this module copies
+its graphs over the Graph Store Protocol or CONSTRUCT and replaces the server's inferred graph
+by one update, from staging graphs uploaded first.
 """
 
 from __future__ import annotations
 
 import os
+import uuid
 from contextlib import contextmanager
 from typing import Iterable, Iterator
 
 import pyoxigraph as ox
+from rdflib import URIRef
 
-from ..namespaces import DG, Graphs
+from ..namespaces import BASE, DG, Graphs
 from ..store.base import GraphStore
-from ..store.embedded import EmbeddedStore
+from ..store.embedded import FORGET_REASONING, EmbeddedStore
+from ..store.remote import RemoteStore, RemoteStoreError
 
 #: what the rules read: everything but the inferred graph, which a run recomputes
 COPIED = (Graphs.ONTOLOGY, Graphs.ASSERTED, Graphs.PROVENANCE, Graphs.TBOX)
@@ -57,14 +63,19 @@ def fits_in_memory(store: EmbeddedStore) -> bool:
 
 def in_memory(store: GraphStore, choice: bool | None = None) -> bool:
     """Whether reasoning over ``store`` runs in a working copy: ``choice`` when given, else the
-    environment's DIPLOGRAPH_REASON_IN, else when the store is on disk and fits in memory."""
-    if not isinstance(store, EmbeddedStore) or store.read_only or store.location == ":memory:":
+    environment's DIPLOGRAPH_REASON_IN, else when the store is on disk and fits in memory (a
+    remote store only when asked)."""
+    if isinstance(store, EmbeddedStore) and (store.read_only or store.location == ":memory:"):
+        return False
+    if not isinstance(store, (EmbeddedStore, RemoteStore)):
         return False
     if choice is None:
         where = os.environ.get(WHERE, "").strip().lower()
         if where not in ("", "memory", "store"):
             raise ValueError(f"{WHERE} is 'memory' or 'store' (got {where!r})")
-        choice = fits_in_memory(store) if not where else where == "memory"
+        if where:
+            return where == "memory"
+        return isinstance(store, EmbeddedStore) and fits_in_memory(store)
     return choice
 
 
@@ -82,19 +93,30 @@ def working_copy(store: GraphStore, *, memory: bool | None = None) -> Iterator[G
     write_back(copy, store)
 
 
-def copy_of(store: EmbeddedStore) -> EmbeddedStore:
+def copy_of(store: EmbeddedStore | RemoteStore) -> EmbeddedStore:
     """An in-memory store holding what the rules read of ``store``; its inferred graph is empty
-    (a reasoning run recomputes it: written back, it replaces the one on disk)."""
+    (a reasoning run recomputes it: written back, it replaces the store's)."""
     copy = EmbeddedStore(None)
-    copy.engine.extend(quad for graph in COPIED
-                       for quad in store.engine.quads_for_pattern(None, None, None, ox.NamedNode(str(graph))))
+    for graph in COPIED:
+        name = ox.NamedNode(str(graph))
+        if isinstance(store, EmbeddedStore):
+            copy.engine.extend(store.engine.quads_for_pattern(None, None, None, name))
+        else:
+            copy.engine.extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in store.triples(graph))
     return copy
 
 
-def write_back(copy: EmbeddedStore, store: EmbeddedStore) -> tuple[int, int]:
-    """Make the inferred graph, the compiled schema and the reasoning runs' nodes on disk what
-    they are in the copy, by writing and deleting only the quads that differ. Returns the
-    numbers of quads deleted and written."""
+def write_back(copy: EmbeddedStore, store: EmbeddedStore | RemoteStore) -> tuple[int, int]:
+    """Make the inferred graph, the compiled schema and the reasoning runs' nodes of the store
+    what they are in the copy. Returns the numbers of quads deleted and written (on a remote
+    store, where the graphs are replaced whole, -1 and the number written)."""
+    if isinstance(store, RemoteStore):
+        return -1, _replace_remotely(copy, store)
+    return _write_difference(copy, store)
+
+
+def _write_difference(copy: EmbeddedStore, store: EmbeddedStore) -> tuple[int, int]:
+    """On disk, only the quads that differ are deleted and written."""
     source, target = copy.engine, store.engine
     removed: list[ox.Quad] = []
     added: list[Iterable[ox.Quad]] = []
@@ -129,3 +151,33 @@ def write_back(copy: EmbeddedStore, store: EmbeddedStore) -> tuple[int, int]:
 def _run_quads(engine: ox.Store) -> Iterator[ox.Quad]:
     for typed in engine.quads_for_pattern(None, _RDF_TYPE, _RUN, _PROVENANCE):
         yield from engine.quads_for_pattern(typed.subject, None, None, _PROVENANCE)
+
+
+def _replace_remotely(copy: EmbeddedStore, store: RemoteStore) -> int:
+    """Upload the new graphs into staging graphs of their own (each upload is atomic), then
+    replace the server's by one update: a reader sees the old results or the new, never a mix.
+    A failure before that update leaves the server's graphs as they were."""
+    token = uuid.uuid4().hex
+    staged = {graph: URIRef(f"{BASE}graph/staging/reasoning/{token}/{graph.rsplit('/', 1)[-1]}")
+              for graph in (*WRITTEN, Graphs.PROVENANCE)}
+    contents = {graph: copy.engine.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(str(graph)))
+                for graph in WRITTEN}
+    contents[Graphs.PROVENANCE] = ox.serialize([quad.triple for quad in _run_quads(copy.engine)],
+                                               format=ox.RdfFormat.N_TRIPLES)
+    drop_staged = [f"DROP SILENT GRAPH <{graph}>" for graph in staged.values()]
+    try:
+        for graph, data in contents.items():
+            if data:
+                store.add_to_graph(staged[graph], data)
+        store.update(" ;\n".join([
+            FORGET_REASONING.strip(),
+            f"DROP SILENT GRAPH <{Graphs.TBOX}>",
+            *(f"ADD SILENT <{staged[graph]}> TO <{graph}>" for graph in staged),
+            *drop_staged]))
+    except BaseException:
+        try:
+            store.update(" ;\n".join(drop_staged))
+        except RemoteStoreError:
+            pass
+        raise
+    return sum(data.count(b"\n") for data in contents.values())

@@ -480,6 +480,10 @@ class RemoteStore(GraphStore):
                 f"which holds {expected}: the answer was cut (raise the server's row limit)")
         return triples
 
+    def triples(self, graph_iri: URIRef) -> list[ox.Triple]:
+        """Every triple of one graph, refused if the server cut its answer."""
+        return self._graph(graph_iri)
+
     def dump(self, graphs: Iterable[URIRef], fmt: str) -> bytes:
         if fmt not in _FORMATS:
             raise ValueError(f"unknown format {fmt!r} (known: {', '.join(_FORMATS)})")

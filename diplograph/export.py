@@ -9,17 +9,35 @@ from __future__ import annotations
 import datetime as dt
 from typing import Iterable
 
+import pyoxigraph as ox
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, XSD
 
 from . import __version__
 from .namespaces import BASE, DG, Graphs
 from .store.base import GraphStore
+from .store.terms import to_ox
 
 LICENCE = URIRef("https://creativecommons.org/licenses/by/4.0/")
 DATASET = URIRef(BASE + "dataset")
 FORMATS = ("turtle", "trig", "nt", "nquads", "jsonld")
 DEFAULT_GRAPHS = (Graphs.ONTOLOGY, Graphs.ASSERTED, Graphs.INFERRED, Graphs.PROVENANCE)
+#: prefixes of the Turtle and TriG exports, beside those rdflib binds by itself
+PREFIXES = {
+    "dg": str(DG),
+    "dgid": BASE + "id/",
+    "schema": "https://schema.org/",
+    "sem": "http://semanticweb.cs.vu.nl/2009/11/sem/",
+    "wd": "http://www.wikidata.org/entity/",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+}
 
 
 def dataset_description() -> Graph:
@@ -52,12 +70,13 @@ def export(store: GraphStore, fmt: str, *, graphs: Iterable[URIRef] | None = Non
             return body + extra.serialize(format="nquads", encoding="utf-8")
         return body + description.serialize(format="nt", encoding="utf-8")
     if fmt == "trig":
-        dataset = Dataset()
-        dataset.parse(data=store.dump(graphs, "trig"), format="trig")
-        for triple in description:
-            dataset.add(triple + (Graphs.PROVENANCE,))
-        _bind(dataset)
-        return dataset.serialize(format="trig", encoding="utf-8")
+        # pyoxigraph's serializer: rdflib's (a parse into a Dataset, then pure Python) took 54 s
+        # for 10,000 acts. The dump comes graph by graph, each in subject order, so the
+        # serializer groups each graph's triples by subject as they arrive.
+        provenance = ox.NamedNode(str(Graphs.PROVENANCE))
+        quads = list(ox.parse(store.dump(graphs, "nquads"), format=ox.RdfFormat.N_QUADS))
+        quads += [ox.Quad(to_ox(s), to_ox(p), to_ox(o), provenance) for s, p, o in description]
+        return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
     graph = Graph()
     graph.parse(data=store.dump(graphs, "nt"), format="nt")
     graph += description
@@ -70,8 +89,5 @@ def export(store: GraphStore, fmt: str, *, graphs: Iterable[URIRef] | None = Non
 
 
 def _bind(graph) -> None:
-    graph.bind("dg", DG)
-    graph.bind("dgid", URIRef(BASE + "id/"))
-    graph.bind("schema", URIRef("https://schema.org/"))
-    graph.bind("sem", URIRef("http://semanticweb.cs.vu.nl/2009/11/sem/"))
-    graph.bind("wd", URIRef("http://www.wikidata.org/entity/"))
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, URIRef(namespace))

@@ -77,9 +77,20 @@ class RuleClock:
         self.key = key
         self.last = time.perf_counter()
         self.steps: list[dict] = []
+        self.stages: dict[str, float] = {}
+        self.current = "rules"
         # wall-clock time of the last rule's end, so that a phase stopped at its time limit
         # tells how long the rule it was running had run
         recorder.set(**{f"{key}_started_at": time.time()})
+
+    def stage(self, name: str) -> None:
+        """A stage of a run in a working copy begins: the time since the last event was the
+        stage before (the copy into memory, the rules, the counts and checks after them)."""
+        now = time.perf_counter()
+        if self.current != "rules":
+            self.stages[self.current] = round(self.stages.get(self.current, 0.0) + now - self.last, 4)
+        self.current, self.last = name, now
+        self.recorder.set(**{f"{self.key}_stages": self.stages})
 
     def __call__(self, rule, round_number: int) -> None:
         now = time.perf_counter()
@@ -166,8 +177,9 @@ def phase_owl(config: dict, rec: Recorder) -> None:
     clock = RuleClock(rec, "steps")
     start = time.perf_counter()
     # as 'reason' runs it: in a working copy in memory when the store fits, written back
-    with working_copy(store) as work:
+    with working_copy(store, on_stage=clock.stage) as work:
         rounds = owl_entailment(work, on_rule=clock)
+    clock.stage("end")
     seconds = _seconds(start)
     rec.set(seconds=seconds, rounds=rounds, inferred_triples=store.count(Graphs.INFERRED), rules=per_rule(clock.steps))
     if config.get("reference"):
@@ -204,9 +216,10 @@ def phase_reason(config: dict, rec: Recorder) -> None:
     rec.set(rule_order=_rule_order())
     clock = RuleClock(rec, "steps")
     start = time.perf_counter()
-    result = reason(store, window=config["window"], on_rule=clock)
+    result = reason(store, window=config["window"], on_rule=clock, on_stage=clock.stage)
+    clock.stage("end")
     seconds = _seconds(start)
-    rules_seconds = round(sum(step["seconds"] for step in clock.steps), 4)
+    rules_seconds = round(sum(step["seconds"] for step in clock.steps) + sum(clock.stages.values()), 4)
     rec.set(seconds=seconds, rounds=result.rounds, inferred_triples=result.inferred_triples,
             retaliations=result.retaliations, solidarity=result.solidarity, chains=result.chains,
             level_changes=result.level_changes, consistent=result.consistent,

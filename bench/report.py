@@ -328,6 +328,9 @@ def markdown(document: dict) -> str:
     row("&nbsp;&nbsp;OWL 2 RL rules within reasoning (all passes)", "reason", owl_in_reason)
     row("&nbsp;&nbsp;after the rules (counts, consistency check)", "reason",
         [(_ok(s, "reason") or {}).get("after_rules_seconds") for s in sizes])
+    for stage in ("copying the store into memory", "writing the results back"):
+        row(f"&nbsp;&nbsp;working copy: {stage}", "reason",
+            [((_ok(s, "reason") or {}).get("steps_stages") or {}).get(stage) for s in sizes])
     row("owlrl `DeductiveClosure(OWLRL_Semantics)` (reference)", "owlrl", [f["owlrl"] for f in figs], "owlrl")
     row("plain-Python retaliation join (floor)", "floor", [f["floor_join"] for f in figs], "floor join")
     row("&nbsp;&nbsp;extracting the acts for it (one SELECT)", "floor", [f["floor_extract"] for f in figs])

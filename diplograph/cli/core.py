@@ -225,8 +225,13 @@ def reason(
                 stage = f"OWL 2 RL rule {rule.name}, pass {pass_number}" if rule.path.parent.name == "owl" else f"rule {rule.name}"
                 progress.update(task, advance=1, description=stage)
 
+            def on_stage(stage):
+                if stage != "rules":
+                    progress.update(task, description=stage)
+
             result = run_reasoning(graph.store, retaliation_window=retaliation_days,
-                                   solidarity_window=solidarity_days, on_rule=on_rule, in_memory=in_memory)
+                                   solidarity_window=solidarity_days, on_rule=on_rule, in_memory=in_memory,
+                                   on_stage=on_stage)
     except ValueError as exc:
         raise fail(str(exc)) from None
     finally:

@@ -99,14 +99,16 @@ def windows(window: int | None = None, retaliation_window: int | None = None,
 
 def reason(store: GraphStore, *, window: int | None = None, retaliation_window: int | None = None,
            solidarity_window: int | None = None, temporal: bool = True,
-           on_rule: Callable[[Rule, int], None] | None = None, in_memory: bool | None = None) -> ReasoningResult:
+           on_rule: Callable[[Rule, int], None] | None = None, in_memory: bool | None = None,
+           on_stage: Callable[[str], None] | None = None) -> ReasoningResult:
     """Recompute the inferred graph from the asserted one.
 
     ``retaliation_window`` (default 90 days) bounds the lag of an inferred retaliation;
     ``solidarity_window`` (default 30) that of inferred solidarity and how far back a
     supporter's own trigger counts; ``window`` sets both at once.
     ``in_memory``: run the rules in a working copy in memory and write back what changed
-    (reasoning/working_copy.py); by default, for a store on disk that fits in memory."""
+    (reasoning/working_copy.py); by default, for a store on disk that fits in memory.
+    ``on_stage`` hears when the copy, the rules and the writing back begin, if a copy is made."""
     retaliation_days, solidarity_days = windows(window, retaliation_window, solidarity_window)
     started = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     run = ns.reasoning_run(started.strftime("%Y%m%dT%H%M%SZ") + f"-{os.getpid()}")
@@ -118,7 +120,7 @@ def reason(store: GraphStore, *, window: int | None = None, retaliation_window: 
     node.add((run, DG.solidarityWindowDays, Literal(solidarity_days)))
     node.add((run, DG.softwareVersion, Literal(__version__)))
     node.add((run, PROV.startedAtTime, Literal(started.isoformat().replace("+00:00", "Z"), datatype=XSD.dateTime)))
-    with working_copy(store, memory=in_memory) as work:
+    with working_copy(store, memory=in_memory, on_stage=on_stage) as work:
         work.update(FORGET_REASONING)
         work.add_to_graph(Graphs.PROVENANCE, node.serialize(format="nt", encoding="utf-8"))
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 import uuid
 from contextlib import contextmanager
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 from rdflib import URIRef
@@ -79,17 +79,27 @@ def in_memory(store: GraphStore, choice: bool | None = None) -> bool:
     return choice
 
 
+#: the stages of a run in a working copy, as ``on_stage`` hears of them when each begins
+COPYING, RULES, WRITING_BACK = "copying the store into memory", "rules", "writing the results back"
+
+
 @contextmanager
-def working_copy(store: GraphStore, *, memory: bool | None = None) -> Iterator[GraphStore]:
+def working_copy(store: GraphStore, *, memory: bool | None = None,
+                 on_stage: Callable[[str], None] | None = None) -> Iterator[GraphStore]:
     """The store the rules should run in: a copy in memory of what they read when ``in_memory``
     says so, written back (the inferred graph, the compiled schema, the reasoning runs' nodes)
     when the block ends without an exception; otherwise ``store`` itself. An exception leaves
-    the store on disk as it was."""
+    the store on disk as it was. ``on_stage`` hears when the copy, the rules and the writing
+    back begin (a copy of 100,000 acts takes about half a minute)."""
     if not in_memory(store, memory):
         yield store
         return
+    tell = on_stage or (lambda stage: None)
+    tell(COPYING)
     copy = copy_of(store)
+    tell(RULES)
     yield copy
+    tell(WRITING_BACK)
     write_back(copy, store)
 
 

@@ -222,7 +222,10 @@ def reason(
             task = progress.add_task("reasoning", total=None)
 
             def on_rule(rule, pass_number):
-                stage = f"OWL 2 RL rule {rule.name}, pass {pass_number}" if rule.path.parent.name == "owl" else f"rule {rule.name}"
+                repeated = rule.path.parent.name == "owl" or rule.repeat_until_empty is not None
+                stage = f"rule {rule.name}, pass {pass_number}" if repeated else f"rule {rule.name}"
+                if rule.path.parent.name == "owl":
+                    stage = "OWL 2 RL " + stage
                 progress.update(task, advance=1, description=stage)
 
             def on_stage(stage):

@@ -6,6 +6,7 @@ server: parameters live in the data (the reasoning run's node), not in the text.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -23,10 +24,19 @@ class Rule:
     path: Path
     text: str
     infers: str
+    #: a graph the rule's passes empty when done: the rule is applied until it is
+    #: (its header says "# repeat: until <graph> is empty"); None: applied once
+    repeat_until_empty: URIRef | None = None
 
     @property
     def iri(self) -> str:
         return "https://w3id.org/diplograph/rules/" + self.path.parent.name + "/" + self.path.name
+
+
+_REPEAT = re.compile(r"^# repeat: until <([^<>\s]+)> is empty\s*$", re.MULTILINE)
+#: passes of a repeated rule before it is taken as not converging (a label spreads one link
+#: a pass, and no chain of the synthetic million acts is that long)
+MAX_REPEATS = 100_000
 
 
 def read_rules(directory: Path) -> list[Rule]:
@@ -35,7 +45,8 @@ def read_rules(directory: Path) -> list[Rule]:
         text = path.read_text(encoding="utf-8")
         infers = " ".join(line.split(":", 1)[1].strip() for line in text.splitlines()
                           if line.startswith("# infers:"))
-        rules.append(Rule(path.stem, path, text, infers))
+        repeat = _REPEAT.search(text)
+        rules.append(Rule(path.stem, path, text, infers, URIRef(repeat.group(1)) if repeat else None))
     return rules
 
 
@@ -126,9 +137,23 @@ def _semi_naive_passes(store: GraphStore, rules: list[Rule], max_passes: int,
 
 def _apply(store: GraphStore, rules: list[Rule], number: int, on_rule: Callable[[Rule, int], None] | None) -> None:
     for rule in rules:
+        if rule.repeat_until_empty is None:
+            store.update(rule.text)
+            if on_rule:
+                on_rule(rule, number)
+        else:
+            _repeat(store, rule, on_rule)
+
+
+def _repeat(store: GraphStore, rule: Rule, on_rule: Callable[[Rule, int], None] | None) -> None:
+    """Apply the rule until the graph its header names is empty; ``on_rule`` hears each pass."""
+    for number in range(1, MAX_REPEATS + 1):
+        if not _holds_anything(store, rule.repeat_until_empty):
+            return
         store.update(rule.text)
         if on_rule:
             on_rule(rule, number)
+    raise RuntimeError(f"{rule.name} still changed something after {MAX_REPEATS} passes")
 
 
 def apply_once(store: GraphStore, rules: list[Rule], *, on_rule: Callable[[Rule, int], None] | None = None) -> None:

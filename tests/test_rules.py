@@ -6,15 +6,18 @@ OWL 2 RL rules run alone on a few asserted triples; the temporal rules run throu
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
+import pytest
 from rdflib import Graph, URIRef
 
 from diplograph import namespaces as ns
 from diplograph.loader import load
 from diplograph.namespaces import Graphs
 from diplograph.reasoning import owl_rules, reason
+from diplograph.reasoning import engine
 from diplograph.reasoning.engine import owl_closure
 from diplograph.reasoning.tbox import compile_schema
 from diplograph.store import EmbeddedStore
@@ -256,6 +259,43 @@ def test_chains_join_linked_acts(synthetic):
     rows = store.select("PREFIX dg: <https://w3id.org/diplograph/ontology#> SELECT ?act ?chain WHERE { GRAPH <https://w3id.org/diplograph/graph/inferred> { ?act dg:inChain ?chain } }")
     chains = {str(a).rsplit("/", 1)[-1]: str(c).rsplit("/", 1)[-1] for a, c in rows}
     assert chains == {"cz-1": "cz-1", "sk-1": "cz-1", "ru-sk": "cz-1"}
+
+
+def test_chains_propagate_across_a_long_chain_with_jumps(synthetic):
+    """40-chains, 41-chains-propagate, 42-chains-named: a tit-for-tat of 33 acts, each answering
+    the one before, is one chain named after its first act; the label crosses it by jumps, in
+    fewer passes than the chain has links (one link a pass would need 32)."""
+    day = dt.date(2021, 1, 1)
+    acts = [synthetic.act(f"act-{n:02d}", actor="CZ" if n % 2 == 0 else "RU", target="RU" if n % 2 == 0 else "CZ",
+                          announced=(day + dt.timedelta(days=10 * n)).isoformat()) for n in range(33)]
+    synthetic.episode(*acts)
+    store = EmbeddedStore(None)
+    assert load(store, [synthetic.dir]).ok
+    passes = []
+    reason(store, window=30, on_rule=lambda rule, number: passes.append(number) if rule.name == "41-chains-propagate" else None)
+    rows = store.select("PREFIX dg: <https://w3id.org/diplograph/ontology#> SELECT ?act ?chain WHERE { GRAPH <https://w3id.org/diplograph/graph/inferred> { ?act dg:inChain ?chain } }")
+    chains = {str(a).rsplit("/", 1)[-1]: str(c).rsplit("/", 1)[-1] for a, c in rows}
+    assert chains == {f"act-{n:02d}": "act-00" for n in range(33)}
+    assert 1 < len(passes) < 32
+    # nothing of the propagation stays behind
+    assert not store.ask("ASK { GRAPH ?g { ?s ?p ?o } FILTER (STRSTARTS(STR(?g), 'https://w3id.org/diplograph/graph/scratch')) }")
+
+
+def test_a_repeated_rule_that_never_settles_is_stopped(tmp_path, monkeypatch):
+    """The engine applies a rule whose header says '# repeat: until <graph> is empty' until that
+    graph is empty, and stops with an error, not forever, when it never is."""
+    rule_file = tmp_path / "never.rq"
+    rule_file.write_text("# rule: never settles\n# repeat: until <https://example.org/busy> is empty\n"
+                         "INSERT DATA { GRAPH <https://example.org/busy> { <https://example.org/s> <https://example.org/p> 1 } }\n")
+    (rule,) = engine.read_rules(tmp_path)
+    assert rule.repeat_until_empty == URIRef("https://example.org/busy")
+    store = EmbeddedStore(None)
+    store.update("INSERT DATA { GRAPH <https://example.org/busy> { <https://example.org/s> <https://example.org/p> 0 } }")
+    monkeypatch.setattr(engine, "MAX_REPEATS", 5)
+    passes = []
+    with pytest.raises(RuntimeError, match="still changed something after 5 passes"):
+        engine.apply_once(store, [rule], on_rule=lambda r, n: passes.append(n))
+    assert passes == [1, 2, 3, 4, 5]
 
 
 def test_relation_levels(synthetic):

@@ -222,10 +222,11 @@ def reason(
             task = progress.add_task("reasoning", total=None)
 
             def on_rule(rule, pass_number):
-                repeated = rule.path.parent.name == "owl" or rule.repeat_until_empty is not None
-                stage = f"rule {rule.name}, pass {pass_number}" if repeated else f"rule {rule.name}"
+                stage = f"rule {rule.name}"
                 if rule.path.parent.name == "owl":
-                    stage = "OWL 2 RL " + stage
+                    stage = f"OWL 2 RL {stage}, pass {pass_number}"
+                elif rule.repeat_until_empty is not None:
+                    stage += f", pass {pass_number}"
                 progress.update(task, advance=1, description=stage)
 
             def on_stage(stage):

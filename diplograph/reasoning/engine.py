@@ -34,8 +34,8 @@ class Rule:
 
 
 _REPEAT = re.compile(r"^# repeat: until <([^<>\s]+)> is empty\s*$", re.MULTILINE)
-#: passes of a repeated rule before it is taken as not converging (a label spreads one link
-#: a pass, and no chain of the synthetic million acts is that long)
+#: passes of a repeated rule before it is taken as not converging: far above what the chains'
+#: propagation needs (its passes grow with the logarithm of a chain's length: 54 at 100k acts)
 MAX_REPEATS = 100_000
 
 

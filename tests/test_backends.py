@@ -418,7 +418,8 @@ def test_command_line_against_a_fresh_oxigraph_server(tmp_path: Path, reference:
         loaded = runner.invoke(app, ["load", "--store", url])
         assert loaded.exit_code == 0, loaded.output
         assert f"{len(reference.loaded.written)} written" in loaded.output
-        reasoned = runner.invoke(app, ["reason", "--store", url])
+        # the rule files themselves inside the server, chains too (the reference ran the native step)
+        reasoned = runner.invoke(app, ["reason", "--portable", "--store", url])
         assert reasoned.exit_code == 0, reasoned.output
         assert f"{reference.reasoning.retaliations} retaliations" in reasoned.output
         queried = runner.invoke(app, ["query", "retaliations", "--store", url, "-p", "from=2021-01-01",
@@ -439,6 +440,21 @@ def test_command_line_against_a_fresh_oxigraph_server(tmp_path: Path, reference:
         assert json.loads(stats.stdout) == json.loads(json.dumps(reference.after_reasoning.stats, default=str))
         again = runner.invoke(app, ["load", "--store", url])
         assert again.exit_code == 0 and "0 written" in again.output, again.output
+
+
+def test_a_server_that_limits_its_rows_runs_the_chain_files_instead(tmp_path: Path, reference: Backend):
+    """The native chains step reads every link in one answer; a server that gives fewer rows than
+    that (a row limit, as Virtuoso's ResultSetMaxRows) runs the three chain files inside itself
+    instead, with the same result."""
+    with oxigraph_server(tmp_path / "oxigraph") as url:
+        store = RemoteStore(url, timeout=300, max_rows=20)
+        assert load(store, record_files([RECORDS])).ok
+        steps = []
+        result = reason(store, on_rule=lambda rule, number: steps.append(rule.name))
+        assert "41-chains-propagate" in steps and "40-42-chains" not in steps
+        assert result.chains == reference.reasoning.chains > 20
+        assert_same_graph(canonical_graph(export(RemoteStore(url), "nt")), reference.after_reasoning.export,
+                          "the server's graph after the chain files")
 
 
 def test_command_line_says_when_the_server_cannot_be_reached():
@@ -726,7 +742,7 @@ def test_virtuoso_reasons_one_episode_like_the_embedded_store(tmp_path: Path):
     with virtuoso_server(tmp_path / "virtuoso") as server:
         store = RemoteStore(server.url, timeout=300)
         assert load(store, files).ok
-        got_result = reason(store)
+        got_result = reason(store, portable=True)  # every rule file inside Virtuoso, chains too
         assert (got_result.retaliations, got_result.solidarity, got_result.inferred_triples) == \
             (expected_result.retaliations, expected_result.solidarity, expected_result.inferred_triples)
         mutual = store.select("PREFIX dg: <https://w3id.org/diplograph/ontology#> SELECT ?link WHERE { "

@@ -202,6 +202,10 @@ def reason(
     in_memory: Annotated[bool | None, typer.Option(
         "--in-memory/--in-place", show_default="in memory for a store on disk that fits in half the free memory, in the server for a remote store",
         help="Run the rules in a copy in memory and write back the results, or in the store (or server) itself.")] = None,
+    portable: Annotated[bool, typer.Option(
+        "--portable",
+        help="Run every rule as its SPARQL file, inside the store, even those with a faster step in Python "
+             "(the chains: found by label propagation, with the same results).")] = False,
     store: StoreOption = DEFAULT_STORE,
 ) -> None:
     """Infer OWL 2 RL consequences, retaliation, solidarity, chains and relation levels."""
@@ -235,7 +239,7 @@ def reason(
 
             result = run_reasoning(graph.store, retaliation_window=retaliation_days,
                                    solidarity_window=solidarity_days, on_rule=on_rule, in_memory=in_memory,
-                                   on_stage=on_stage)
+                                   on_stage=on_stage, portable=portable)
     except ValueError as exc:
         raise fail(str(exc)) from None
     finally:

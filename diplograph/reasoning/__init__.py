@@ -23,6 +23,7 @@ from ..store.base import GraphStore
 from ..store.embedded import FORGET_REASONING
 from .consistency import Inconsistency, inconsistencies
 from .engine import Rule, apply_once, owl_closure, read_rules
+from .native import with_native_steps
 from .tbox import compile_schema
 from .working_copy import working_copy
 
@@ -71,8 +72,11 @@ def owl_rules() -> list[Rule]:
     return read_rules(resources.rules_dir() / "owl")
 
 
-def temporal_rules() -> list[Rule]:
-    return read_rules(resources.rules_dir())
+def temporal_rules(*, portable: bool = False) -> list[Rule]:
+    """The temporal rule files in order; unless ``portable``, with the groups that have a
+    native step (the chains: reasoning/native.py) replaced by it."""
+    rules = read_rules(resources.rules_dir())
+    return rules if portable else with_native_steps(rules)
 
 
 def owl_entailment(store: GraphStore, *, on_rule: Callable[[Rule, int], None] | None = None) -> int:
@@ -100,7 +104,7 @@ def windows(window: int | None = None, retaliation_window: int | None = None,
 def reason(store: GraphStore, *, window: int | None = None, retaliation_window: int | None = None,
            solidarity_window: int | None = None, temporal: bool = True,
            on_rule: Callable[[Rule, int], None] | None = None, in_memory: bool | None = None,
-           on_stage: Callable[[str], None] | None = None) -> ReasoningResult:
+           on_stage: Callable[[str], None] | None = None, portable: bool = False) -> ReasoningResult:
     """Recompute the inferred graph from the asserted one.
 
     ``retaliation_window`` (default 90 days) bounds the lag of an inferred retaliation;
@@ -108,7 +112,9 @@ def reason(store: GraphStore, *, window: int | None = None, retaliation_window: 
     supporter's own trigger counts; ``window`` sets both at once.
     ``in_memory``: run the rules in a working copy in memory and write back what changed
     (reasoning/working_copy.py); by default, for a store on disk that fits in memory.
-    ``on_stage`` hears when the copy, the rules and the writing back begin, if a copy is made."""
+    ``on_stage`` hears when the copy, the rules and the writing back begin, if a copy is made.
+    ``portable``: every temporal rule as its SPARQL file, none by its native step (the chains
+    are then found by label propagation inside the store: the same triples, slower)."""
     retaliation_days, solidarity_days = windows(window, retaliation_window, solidarity_window)
     started = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     run = ns.reasoning_run(started.strftime("%Y%m%dT%H%M%SZ") + f"-{os.getpid()}")
@@ -129,7 +135,7 @@ def reason(store: GraphStore, *, window: int | None = None, retaliation_window: 
         # of what they inferred (the asserted graph is closed already: only the inferred is new)
         rounds = owl_entailment(work, on_rule=on_rule)
         if temporal:
-            apply_once(work, temporal_rules(), on_rule=on_rule)
+            apply_once(work, temporal_rules(portable=portable), on_rule=on_rule)
             rounds += owl_closure(work, owl_rules(), full=False, on_rule=on_rule)
 
         counts = work.select(_COUNTS).dicts()[0]

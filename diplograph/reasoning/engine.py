@@ -16,6 +16,7 @@ from rdflib import Graph, URIRef
 
 from ..namespaces import Graphs
 from ..store.base import GraphStore
+from ..store.remote import TruncatedResultError
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,10 @@ class Rule:
     #: a graph the rule's passes empty when done: the rule is applied until it is
     #: (its header says "# repeat: until <graph> is empty"); None: applied once
     repeat_until_empty: URIRef | None = None
+    #: a Python step that infers what the rule files of ``stands_for`` infer, run instead of
+    #: them; they stay the portable definition (see native.py)
+    native: Callable[[GraphStore], object] | None = None
+    stands_for: tuple["Rule", ...] = ()
 
     @property
     def iri(self) -> str:
@@ -137,7 +142,17 @@ def _semi_naive_passes(store: GraphStore, rules: list[Rule], max_passes: int,
 
 def _apply(store: GraphStore, rules: list[Rule], number: int, on_rule: Callable[[Rule, int], None] | None) -> None:
     for rule in rules:
-        if rule.repeat_until_empty is None:
+        if rule.native is not None:
+            try:
+                rule.native(store)
+            except TruncatedResultError:
+                # a server that gives no more than so many rows at once (Virtuoso's ResultSetMaxRows)
+                # runs the rule files instead, inside itself
+                _apply(store, list(rule.stands_for), number, on_rule)
+                continue
+            if on_rule:
+                on_rule(rule, number)
+        elif rule.repeat_until_empty is None:
             store.update(rule.text)
             if on_rule:
                 on_rule(rule, number)

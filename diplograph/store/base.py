@@ -62,6 +62,12 @@ class GraphStore(ABC):
                default_graphs: Iterable[URIRef] | None = None) -> QueryResult:
         """Run a SELECT; ``bindings`` pre-bind variables safely (never pasted into the text)."""
 
+    def select_values(self, query: str) -> list[tuple[str | None, ...]]:
+        """Rows of a SELECT as the plain values of their terms (an IRI's text, a literal's
+        lexical form; None where unbound), for bulk reads of a million rows: no rdflib term
+        is made for each value."""
+        return [tuple(None if term is None else str(term) for term in row) for row in self.select(query).rows]
+
     @abstractmethod
     def ask(self, query: str, *, bindings: Bindings | None = None,
             default_graphs: Iterable[URIRef] | None = None) -> bool: ...

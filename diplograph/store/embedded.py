@@ -126,6 +126,12 @@ class EmbeddedStore(GraphStore):
         rows = [tuple(from_ox(solution[v]) for v in variables) for solution in solutions]
         return QueryResult(variables, rows)
 
+    def select_values(self, query: str) -> list[tuple[str | None, ...]]:
+        solutions = self._store.query(query)
+        variables = solutions.variables
+        return [tuple(None if (term := solution[v]) is None else term.value for v in variables)
+                for solution in solutions]
+
     def ask(self, query, *, bindings=None, default_graphs=None) -> bool:
         return bool(self._run(query, bindings, default_graphs))
 

@@ -381,6 +381,16 @@ class RemoteStore(GraphStore):
         self._check_rows(self.query_url, len(rows))
         return QueryResult(variables, rows)
 
+    def select_values(self, query: str) -> list[tuple[str | None, ...]]:
+        answer = self._json(query, "SELECT", None, None, None)
+        try:
+            variables = list(answer["head"]["vars"])
+            rows = [tuple(b[v]["value"] if v in b else None for v in variables) for b in answer["results"]["bindings"]]
+        except (KeyError, TypeError):
+            raise RemoteStoreError(f"the SPARQL server at {self.query_url} gave no SELECT results") from None
+        self._check_rows(self.query_url, len(rows))
+        return rows
+
     def ask(self, query: str, *, bindings: Bindings | None = None,
             default_graphs: Iterable[URIRef] | None = None,
             named_graphs: Iterable[URIRef] | None = None) -> bool:

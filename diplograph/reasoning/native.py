@@ -1,0 +1,51 @@
+"""Rule files that have a faster equivalent in Python, and the swap of one for the other.
+
+The SPARQL files stay the definition: ``reason(portable=True)`` (``diplograph reason
+--portable``) runs them as they are, inside whatever store holds the graph, and the tests
+check that both ways infer the same triples. A native step reads what it needs with one
+query and writes what it infers with one write, so it runs against a remote server too.
+Only work that SPARQL cannot do in near-linear time is here: the chains, connected
+components that label propagation finds pass after pass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Callable
+
+from ..store.base import GraphStore
+from .chains import infer_chains
+from .engine import Rule
+
+#: the first rule file of a group, the Python step, and every file of the group it stands for
+NATIVE: dict[str, tuple[Callable[[GraphStore], object], tuple[str, ...]]] = {
+    "40-chains": (infer_chains, ("40-chains", "41-chains-propagate", "42-chains-named")),
+}
+
+
+def with_native_steps(rules: list[Rule]) -> list[Rule]:
+    """``rules`` with each group that has a native step replaced by that step (named after the
+    group: ``40-42-chains``), in the place of the group's first file. The step keeps the
+    group's files: a server that will not give every row of the step's query at once
+    (Virtuoso's result limit) runs them instead."""
+    names = {rule.name for rule in rules}
+    replaced: set[str] = set()
+    for first, (_, group) in NATIVE.items():
+        if set(group) <= names:
+            replaced.update(group)
+    by_name = {rule.name: rule for rule in rules}
+    result = []
+    for rule in rules:
+        if rule.name not in replaced:
+            result.append(rule)
+        elif rule.name in NATIVE:
+            step, group = NATIVE[rule.name]
+            result.append(replace(rule, name=_group_name(group), native=step, repeat_until_empty=None,
+                                  stands_for=tuple(by_name[name] for name in group)))
+    return result
+
+
+def _group_name(group: tuple[str, ...]) -> str:
+    """``40-42-chains`` for 40-chains, 41-chains-propagate, 42-chains-named."""
+    first, last = group[0], group[-1]
+    return first.split("-", 1)[0] + "-" + last.split("-", 1)[0] + "-" + first.split("-", 1)[1]

@@ -201,8 +201,9 @@ def test_reasoning_is_consistent_and_recorded_as_a_run(reasoned):
 
 
 def test_inconsistencies_are_reported_with_their_record():
-    """cax-dw and prp-pdw: an act both restrictive and conciliatory, and an act whose target is
-    its actor, make the graph inconsistent; each is named with its record file and line."""
+    """cax-dw, prp-pdw and prp-irp: an act both restrictive and conciliatory, and an act whose
+    target is its actor, and an act that retaliates for itself make the graph inconsistent; each
+    is named with its record file and line."""
     store = EmbeddedStore(None)
     assert load(store, EPISODES).ok
     store.update("""
@@ -210,6 +211,7 @@ def test_inconsistencies_are_reported_with_their_record():
         INSERT DATA { GRAPH <https://w3id.org/diplograph/graph/asserted> {
           <https://w3id.org/diplograph/id/act/ru-expels-cz-20-2021> a dg:RelationsRestoration .
           <https://w3id.org/diplograph/id/act/sk-expels-ru-3-2021> dg:target <https://w3id.org/diplograph/id/state/SK> .
+          <https://w3id.org/diplograph/id/act/cz-expels-ru-18-2021> dg:retaliatesFor <https://w3id.org/diplograph/id/act/cz-expels-ru-18-2021> .
         } }""")
     result = reason(store)
     assert not result.consistent
@@ -217,6 +219,8 @@ def test_inconsistencies_are_reported_with_their_record():
     disjoint = [m for m in messages if "act/ru-expels-cz-20-2021" in m and "dg:RestrictiveAct" in m and "dg:ConciliatoryAct" in m]
     assert disjoint and disjoint[0].startswith("[ERROR] records/2021-vrbetice.yaml:")
     assert any("act/sk-expels-ru-3-2021" in m and "state/SK" in m and "cannot act against itself" in m for m in messages)
+    irreflexive = [m for m in messages if "act/cz-expels-ru-18-2021" in m and "is irreflexive" in m]
+    assert irreflexive and irreflexive[0].startswith("[ERROR] records/2021-vrbetice.yaml:")
 
 
 def test_reciprocity_gives_the_median_lag_of_the_answers(reasoned):

@@ -1,6 +1,10 @@
 """Inconsistencies are errors: violated disjointness of classes (cax-dw) and of properties
 (prp-pdw) and irreflexivity (prp-irp),
-each reported with the record file and line the offending resource comes from."""
+each reported with the record file and line the offending resource comes from.
+
+Each graph is read by its name, the two joined by UNION: a GRAPH variable filtered to the two
+names read every named graph (at 100,000 acts the three checks took 13.5 s, now about 1 s).
+A repeated term (?x ?p ?x) is read as two and compared, which the store does per predicate."""
 
 from __future__ import annotations
 
@@ -14,8 +18,8 @@ PREFIX dg: <https://w3id.org/diplograph/ontology#>
 PREFIX owl: <http://www.w3.org/2002/07/owl#>
 SELECT ?x ?c1 ?c2 ?path ?line WHERE {
   GRAPH <https://w3id.org/diplograph/graph/ontology> { ?c1 owl:disjointWith ?c2 }
-  GRAPH ?g1 { ?x a ?c1 } FILTER (?g1 IN (<https://w3id.org/diplograph/graph/asserted>, <https://w3id.org/diplograph/graph/inferred>))
-  GRAPH ?g2 { ?x a ?c2 } FILTER (?g2 IN (<https://w3id.org/diplograph/graph/asserted>, <https://w3id.org/diplograph/graph/inferred>))
+  { GRAPH <https://w3id.org/diplograph/graph/asserted> { ?x a ?c1 } } UNION { GRAPH <https://w3id.org/diplograph/graph/inferred> { ?x a ?c1 } }
+  { GRAPH <https://w3id.org/diplograph/graph/asserted> { ?x a ?c2 } } UNION { GRAPH <https://w3id.org/diplograph/graph/inferred> { ?x a ?c2 } }
   OPTIONAL { GRAPH <https://w3id.org/diplograph/graph/provenance> { ?x dg:curatedIn ?record ; dg:recordLine ?line . ?record dg:path ?path } }
 } ORDER BY ?path ?line"""
 
@@ -24,7 +28,8 @@ PREFIX dg: <https://w3id.org/diplograph/ontology#>
 PREFIX owl: <http://www.w3.org/2002/07/owl#>
 SELECT ?x ?p ?path ?line WHERE {
   GRAPH <https://w3id.org/diplograph/graph/ontology> { ?p a owl:IrreflexiveProperty }
-  GRAPH ?g { ?x ?p ?x } FILTER (?g IN (<https://w3id.org/diplograph/graph/asserted>, <https://w3id.org/diplograph/graph/inferred>))
+  { GRAPH <https://w3id.org/diplograph/graph/asserted> { ?x ?p ?y } } UNION { GRAPH <https://w3id.org/diplograph/graph/inferred> { ?x ?p ?y } }
+  FILTER (sameTerm(?x, ?y))
   OPTIONAL { GRAPH <https://w3id.org/diplograph/graph/provenance> { ?x dg:curatedIn ?record ; dg:recordLine ?line . ?record dg:path ?path } }
 } ORDER BY ?path ?line"""
 
@@ -34,8 +39,8 @@ PREFIX dg: <https://w3id.org/diplograph/ontology#>
 PREFIX owl: <http://www.w3.org/2002/07/owl#>
 SELECT ?x ?p1 ?p2 ?y ?path ?line WHERE {
   GRAPH <https://w3id.org/diplograph/graph/ontology> { ?p1 owl:propertyDisjointWith ?p2 }
-  GRAPH ?g1 { ?x ?p1 ?y } FILTER (?g1 IN (<https://w3id.org/diplograph/graph/asserted>, <https://w3id.org/diplograph/graph/inferred>))
-  GRAPH ?g2 { ?x ?p2 ?y } FILTER (?g2 IN (<https://w3id.org/diplograph/graph/asserted>, <https://w3id.org/diplograph/graph/inferred>))
+  { GRAPH <https://w3id.org/diplograph/graph/asserted> { ?x ?p1 ?y } } UNION { GRAPH <https://w3id.org/diplograph/graph/inferred> { ?x ?p1 ?y } }
+  { GRAPH <https://w3id.org/diplograph/graph/asserted> { ?x ?p2 ?y } } UNION { GRAPH <https://w3id.org/diplograph/graph/inferred> { ?x ?p2 ?y } }
   OPTIONAL { GRAPH <https://w3id.org/diplograph/graph/provenance> { ?x dg:curatedIn ?record ; dg:recordLine ?line . ?record dg:path ?path } }
 } ORDER BY ?path ?line"""
 

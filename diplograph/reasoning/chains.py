@@ -5,9 +5,9 @@ portable definition (``reason(portable=True)``, and the tests that compare the t
 A chain is a connected set of acts that retaliation and solidarity links join, named after
 its earliest act. In SPARQL that takes label propagation, pass after pass, and every merge
 of two chains relabels one of them: at 100,000 synthetic acts 57 passes and 85 s, growing
-faster than the acts. Here one query reads the links with each act's key, a union-find joins
-them (near-linear), and one write adds the result: it works the same against a remote server,
-where the links travel once each way.
+faster than the acts. Here two queries read the links and every act's day, a union-find joins
+the acts (near-linear), and one write adds the result: it works the same against a remote
+server, where the links travel out once and the chains back once.
 """
 
 from __future__ import annotations

@@ -30,7 +30,7 @@ def with_native_steps(rules: list[Rule]) -> list[Rule]:
     (Virtuoso's result limit) runs them instead."""
     names = {rule.name for rule in rules}
     replaced: set[str] = set()
-    for first, (_, group) in NATIVE.items():
+    for _, group in NATIVE.values():
         if set(group) <= names:
             replaced.update(group)
     by_name = {rule.name: rule for rule in rules}

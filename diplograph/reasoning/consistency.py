@@ -78,7 +78,7 @@ def inconsistencies(store: GraphStore) -> list[Inconsistency]:
     for x, c1, c2 in store.select(_DISJOINT):
         found.append(Inconsistency(_short(x), f"is both {_short(c1)} and {_short(c2)}, which are disjoint", *_origin(store, x)))
     for x, p in store.select(_IRREFLEXIVE):
-        found.append(Inconsistency(_short(x), f"{_short(p)} itself, but {_short(p)} is irreflexive (a state cannot act against itself)",
+        found.append(Inconsistency(_short(x), f"{_short(p)} itself, but {_short(p)} is irreflexive (nothing is its own {_short(p)})",
                                    *_origin(store, x)))
     for x, p1, p2, y in store.select(_PROPERTY_DISJOINT):
         found.append(Inconsistency(_short(x), f"{_short(y)} is both its {_short(p1)} and its {_short(p2)}, "

@@ -144,7 +144,7 @@ def reason(store: GraphStore, *, window: int | None = None, retaliation_window: 
             inferred_triples=work.count(Graphs.INFERRED),
             retaliations=int(counts["retaliations"]), solidarity=int(counts["solidarity"]),
             chains=int(counts["chains"]), level_changes=int(counts["levels"]),
-            inconsistencies=inconsistencies(work),
+            inconsistencies=inconsistencies(work, records=store),
         )
 
     # ended once the results are in the store (written back from a working copy, if any)

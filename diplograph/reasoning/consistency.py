@@ -73,16 +73,19 @@ def _origin(store: GraphStore, subject) -> tuple[str | None, int | None]:
     return (str(path) if path else None), (int(line) if line else None)
 
 
-def inconsistencies(store: GraphStore) -> list[Inconsistency]:
+def inconsistencies(store: GraphStore, *, records: GraphStore | None = None) -> list[Inconsistency]:
+    """What the inferred and asserted graphs of ``store`` violate, each named with the record
+    file and line ``records`` (by default ``store``) gives for the offending resource."""
+    records = records or store
     found = []
     for x, c1, c2 in store.select(_DISJOINT):
-        found.append(Inconsistency(_short(x), f"is both {_short(c1)} and {_short(c2)}, which are disjoint", *_origin(store, x)))
+        found.append(Inconsistency(_short(x), f"is both {_short(c1)} and {_short(c2)}, which are disjoint", *_origin(records, x)))
     for x, p in store.select(_IRREFLEXIVE):
         found.append(Inconsistency(_short(x), f"{_short(p)} itself, but {_short(p)} is irreflexive (nothing is its own {_short(p)})",
-                                   *_origin(store, x)))
+                                   *_origin(records, x)))
     for x, p1, p2, y in store.select(_PROPERTY_DISJOINT):
         found.append(Inconsistency(_short(x), f"{_short(y)} is both its {_short(p1)} and its {_short(p2)}, "
-                                   "which are disjoint (a state cannot act against itself)", *_origin(store, x)))
+                                   "which are disjoint (a state cannot act against itself)", *_origin(records, x)))
     unique = []
     for item in found:
         if item not in unique:

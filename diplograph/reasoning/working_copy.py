@@ -29,8 +29,9 @@ from ..store.base import GraphStore
 from ..store.embedded import FORGET_REASONING, EmbeddedStore
 from ..store.remote import RemoteStore, RemoteStoreError
 
-#: what the rules read: everything but the inferred graph, which a run recomputes
-COPIED = (Graphs.ONTOLOGY, Graphs.ASSERTED, Graphs.PROVENANCE, Graphs.TBOX)
+#: what the rules read: everything but the inferred graph, which a run recomputes, and of the
+#: provenance graph only the reasoning runs' nodes (see copy_of)
+COPIED = (Graphs.ONTOLOGY, Graphs.ASSERTED, Graphs.TBOX)
 #: graphs a run writes whole, written back as a difference
 WRITTEN = (Graphs.INFERRED, Graphs.TBOX)
 #: resident memory per quad of the store, measured for a reasoning run in memory (the copy,
@@ -103,9 +104,17 @@ def working_copy(store: GraphStore, *, memory: bool | None = None,
     write_back(copy, store)
 
 
+_RUN_NODES = """
+PREFIX dg: <https://w3id.org/diplograph/ontology#>
+CONSTRUCT { ?run ?p ?o } WHERE { GRAPH <https://w3id.org/diplograph/graph/provenance> { ?run a dg:ReasoningRun ; ?p ?o } }"""
+
+
 def copy_of(store: EmbeddedStore | RemoteStore) -> EmbeddedStore:
     """An in-memory store holding what the rules read of ``store``; its inferred graph is empty
-    (a reasoning run recomputes it: written back, it replaces the store's)."""
+    (a reasoning run recomputes it: written back, it replaces the store's). Of the provenance
+    graph it holds the reasoning runs' nodes only: the rest (record files, loads, a record line
+    for every resource, a quarter of the quads) is read by no rule, and the consistency checks
+    look up record lines in ``store`` itself."""
     copy = EmbeddedStore(None)
     for graph in COPIED:
         name = ox.NamedNode(str(graph))
@@ -113,6 +122,10 @@ def copy_of(store: EmbeddedStore | RemoteStore) -> EmbeddedStore:
             copy.engine.extend(store.engine.quads_for_pattern(None, None, None, name))
         else:
             copy.engine.extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in store.triples(graph))
+    if isinstance(store, EmbeddedStore):
+        copy.engine.extend(list(_run_quads(store.engine)))
+    else:
+        copy.add_to_graph(Graphs.PROVENANCE, store.construct(_RUN_NODES).serialize(format="nt", encoding="utf-8"))
     return copy
 
 

@@ -371,25 +371,23 @@ class RemoteStore(GraphStore):
     def select(self, query: str, *, bindings: Bindings | None = None,
                default_graphs: Iterable[URIRef] | None = None,
                named_graphs: Iterable[URIRef] | None = None) -> QueryResult:
-        answer = self._json(query, "SELECT", bindings, default_graphs, named_graphs)
-        try:
-            variables = list(answer["head"]["vars"])
-            rows = [tuple(_term(b[v]) if v in b else None for v in variables)
-                    for b in answer["results"]["bindings"]]
-        except (KeyError, TypeError):
-            raise RemoteStoreError(f"the SPARQL server at {self.query_url} gave no SELECT results") from None
-        self._check_rows(self.query_url, len(rows))
+        variables, rows = self._solutions(query, _term, bindings, default_graphs, named_graphs)
         return QueryResult(variables, rows)
 
     def select_values(self, query: str) -> list[tuple[str | None, ...]]:
-        answer = self._json(query, "SELECT", None, None, None)
+        return self._solutions(query, lambda binding: binding["value"], None, None, None)[1]
+
+    def _solutions(self, query: str, convert, bindings, default_graphs, named_graphs) -> tuple[list[str], list[tuple]]:
+        """The variables and rows of a SELECT, each bound value made by ``convert`` from its JSON
+        binding; an answer without results, or one the server cut at its row limit, refused."""
+        answer = self._json(query, "SELECT", bindings, default_graphs, named_graphs)
         try:
             variables = list(answer["head"]["vars"])
-            rows = [tuple(b[v]["value"] if v in b else None for v in variables) for b in answer["results"]["bindings"]]
+            rows = [tuple(convert(b[v]) if v in b else None for v in variables) for b in answer["results"]["bindings"]]
         except (KeyError, TypeError):
             raise RemoteStoreError(f"the SPARQL server at {self.query_url} gave no SELECT results") from None
         self._check_rows(self.query_url, len(rows))
-        return rows
+        return variables, rows
 
     def ask(self, query: str, *, bindings: Bindings | None = None,
             default_graphs: Iterable[URIRef] | None = None,

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections import Counter
 from contextlib import contextmanager
 from typing import Callable, Iterable, Iterator
 
@@ -145,13 +146,19 @@ def _write_difference(copy: EmbeddedStore, store: EmbeddedStore) -> tuple[int, i
     added: list[Iterable[ox.Quad]] = []
     for graph in WRITTEN:
         name = ox.NamedNode(str(graph))
-        old = target.quads_for_pattern(None, None, None, name)
         if next(iter(target.quads_for_pattern(None, None, None, name)), None) is None:
             # nothing on disk to compare with (a first run): all of it is new, no lookups
             added.append(source.quads_for_pattern(None, None, None, name))
             continue
-        removed.extend(quad for quad in old if quad not in source)
-        added.append([quad for quad in source.quads_for_pattern(None, None, None, name) if quad not in target])
+        new: list[ox.Quad] = []
+        kept: Counter[ox.NamedNode] = Counter()
+        for quad in source.quads_for_pattern(None, None, None, name):
+            if quad in target:
+                kept[quad.predicate] += 1
+            else:
+                new.append(quad)
+        added.append(new)
+        removed.extend(_gone(target, source, name, kept))
     old_runs, new_runs = set(_run_quads(target)), set(_run_quads(source))
     removed.extend(old_runs - new_runs)
     added.append(list(new_runs - old_runs))
@@ -169,6 +176,22 @@ def _write_difference(copy: EmbeddedStore, store: EmbeddedStore) -> tuple[int, i
         # not one transaction (see writing_inferences): the bulk path writes several times faster
         target.bulk_extend(counted(quad for quads in added for quad in quads))
     return len(removed), written
+
+
+_COUNT_BY_PREDICATE = "SELECT ?graph ?p (COUNT(*) AS ?n) WHERE { GRAPH ?graph { ?s ?p ?o } } GROUP BY ?graph ?p"
+
+
+def _gone(target: ox.Store, source: ox.Store, graph: ox.NamedNode, kept: Counter[ox.NamedNode]) -> Iterator[ox.Quad]:
+    """The quads of ``graph`` on disk that the copy no longer holds. Only the predicates of
+    which the disk holds more than the copy kept are read: reading a graph on disk quad by
+    quad costs some 5 µs a quad (15 s for the 3.3 million inferred at 100,000 acts), counting
+    its quads by predicate inside the engine 1 s, and after a new act most predicates lose
+    nothing (each link's prov:wasGeneratedBy changes with the run)."""
+    counts = target.query(_COUNT_BY_PREDICATE, substitutions={ox.Variable("graph"): graph})
+    for row in counts:
+        predicate = row["p"]
+        if int(row["n"].value) > kept[predicate]:
+            yield from (quad for quad in target.quads_for_pattern(None, predicate, None, graph) if quad not in source)
 
 
 def _run_quads(engine: ox.Store) -> Iterator[ox.Quad]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,9 @@ from diplograph.namespaces import Graphs
 from diplograph.reasoning import owl_rules, reason
 from diplograph.reasoning import engine
 from diplograph.reasoning.chains import earliest_of_each
-from diplograph.reasoning.engine import owl_closure
+from diplograph.reasoning.engine import NativeStepDeclined, owl_closure
+from diplograph.reasoning.solidarity import Act as SolidarityAct, Memberships, infer_solidarity
+from diplograph.reasoning.solidarity import solidarity_links as solidarity_pass
 from diplograph.reasoning.tbox import compile_schema
 from diplograph.store import EmbeddedStore
 
@@ -169,12 +172,18 @@ def test_every_owl_rule_has_a_test():
 
 def reasoned(synthetic, *acts: str, window: int | None = 30) -> EmbeddedStore:
     """Load a synthetic episode and reason, with both windows at ``window`` days (None: the
-    defaults, 90 days for retaliation and 30 for solidarity)."""
+    defaults, 90 days for retaliation and 30 for solidarity). Reasoned twice, by the native
+    steps (reasoning/native.py) and by the rule files alone (``portable``), the two inferred
+    graphs must be the same, triple for triple: every test of a temporal rule tests both."""
     synthetic.episode(*acts)
     store = EmbeddedStore(None)
     result = load(store, [synthetic.dir])
     assert result.ok, str(result.report)
-    reason(store, window=window)
+    files_only = EmbeddedStore(None)
+    files_only.engine.extend(store.engine.quads_for_pattern(None, None, None, None))
+    by_files = reason(files_only, window=window, portable=True)
+    native = reason(store, window=window)
+    assert inferred_without_run(store, native.run) == inferred_without_run(files_only, by_files.run)
     return store
 
 
@@ -359,6 +368,78 @@ def test_chains_union_find_agrees_on_the_shipped_records(loaded):
     assert graphs[True] == graphs[False]
 
 
+def test_native_steps_infer_what_the_rule_files_infer_on_generated_records(tmp_path: Path):
+    """30-solidarity (reasoning/solidarity.py) and 40-42-chains against their rule files on
+    1,000 generated acts (bench/generate.py: solidarity waves among allies, same-day acts,
+    escalations, noise): the same inferred graph, triple for triple."""
+    repo = str(RECORDS.parent)
+    if repo not in sys.path:  # bench/ is a directory of the checkout, not an installed package
+        sys.path.insert(0, repo)
+    from bench.generate import generate
+
+    dataset = generate(tmp_path / "generated", 1000, seed=5)
+    loaded = EmbeddedStore(None)
+    assert load(loaded, [dataset.records]).ok
+    graphs = {}
+    for portable in (True, False):
+        store = EmbeddedStore(None)
+        store.engine.extend(loaded.engine.quads_for_pattern(None, None, None, None))
+        result = reason(store, portable=portable)
+        assert result.solidarity > 100 and result.chains > 100
+        graphs[portable] = inferred_without_run(store, result.run)
+    assert graphs[True] == graphs[False]
+
+
+def test_solidarity_native_step_declines_an_act_of_two_ranked_classes(synthetic):
+    """30-solidarity: an act asserted as both a staff expulsion and a consulate closure (the
+    shapes allow one type) has two ranks, which the rule file's joins take each in turn;
+    the native step declines it, the file runs instead, and the result is the file's."""
+    synthetic.episode(synthetic.act("cz-1", announced="2021-04-01"),
+                      synthetic.act("sk-1", actor="SK", announced="2021-04-04"))
+    store = EmbeddedStore(None)
+    assert load(store, [synthetic.dir]).ok
+    store.add_to_graph(Graphs.ASSERTED, _ntriples("id:act/sk-1 a dg:ConsulateClosure ."))
+    store.update("INSERT DATA { GRAPH <https://w3id.org/diplograph/graph/provenance> {"
+                 " <https://w3id.org/diplograph/id/run/test> a <https://w3id.org/diplograph/ontology#ReasoningRun> ;"
+                 " <https://w3id.org/diplograph/ontology#isCurrentRun> true ;"
+                 " <https://w3id.org/diplograph/ontology#solidarityWindowDays> 30 } }")
+    with pytest.raises(NativeStepDeclined, match="sk-1 has more than one"):
+        infer_solidarity(store)
+    store.update("DELETE WHERE { GRAPH <https://w3id.org/diplograph/graph/provenance> {"
+                 " <https://w3id.org/diplograph/id/run/test> ?p ?o } }")
+    files_only = EmbeddedStore(None)
+    files_only.engine.extend(store.engine.quads_for_pattern(None, None, None, None))
+    by_files, native = reason(files_only, window=30, portable=True), reason(store, window=30)
+    assert inferred_without_run(store, native.run) == inferred_without_run(files_only, by_files.run)
+    assert solidarity_links(store, "sk-1")["CZ"][0] == "cz-1"
+
+
+def _act(name: str, actor: str, day: int, rank: int = 3, target: str = "RU") -> SolidarityAct:
+    return SolidarityAct(f"{ns.ID}act/{name}", f"{ns.ID}state/{actor}", f"{ns.ID}state/{target}", day, rank)
+
+
+def test_solidarity_pass_keeps_the_closest_rung_then_the_greatest_id():
+    """30-solidarity, as reasoning/solidarity.py reads it: of X's acts on its latest day within
+    the window, the one closest to the response on the ladder, then of greatest id; a membership
+    counts on the day it ends; the kept trigger taken in a coordinated action with the response
+    gives no link, though X acted otherwise that day."""
+    acts = [_act("cz-a", "CZ", 100, rank=2), _act("cz-b", "CZ", 100, rank=4), _act("cz-c", "CZ", 100, rank=5),
+            _act("cz-old", "CZ", 90), _act("sk-1", "SK", 103, rank=3),
+            _act("pl-1", "PL", 101, rank=5), _act("ee-1", "EE", 200), _act("lv-1", "LV", 210)]
+    memberships = Memberships([("m1", f"{ns.ID}state/SK", "EU", "0"), ("m2", f"{ns.ID}state/CZ", "EU", "0"),
+                               ("m3", f"{ns.ID}state/EE", "EU", "0"), ("m4", f"{ns.ID}state/LV", "EU", "0"),
+                               ("m5", f"{ns.ID}state/PL", "EU", "0")], [("m4", "210")])
+    links = solidarity_pass({act.iri: act for act in acts}, 30, answering=set(),
+                             coordinated={f"{ns.ID}act/pl-1": {"c"}, f"{ns.ID}act/cz-c": {"c"}},
+                             said={}, outside=set(), memberships=memberships)
+    found = {(link.response.iri.rsplit("/", 1)[-1], link.trigger.iri.rsplit("/", 1)[-1]) for link in links}
+    # SK (rank 3): cz-a and cz-b are one rung away, cz-b has the greater id; cz-old is not CZ's latest day
+    assert ("sk-1", "cz-b") in found and ("sk-1", "cz-old") not in found
+    # PL (rank 5): cz-c (rank 5) is kept, and was taken with pl-1 in one action
+    assert not any(response == "pl-1" and trigger.startswith("cz") for response, trigger in found)
+    assert ("lv-1", "ee-1") in found  # LV's membership ends on the day of lv-1, which it still covers
+
+
 def test_chains_union_find_merges_into_the_earliest_act():
     """earliest_of_each: links met in any order join every act to the act of smallest key;
     keys compare as rule 40 makes them (day number, '|', id), as strings; an act with no key
@@ -402,6 +483,26 @@ def test_relation_levels(synthetic):
     assert level == {("CZ", "chargé d'affaires")}
     later = {(r["sender"].rsplit("/", 1)[-1], r["level"]) for r in graph.query("relation-level", a="CZ", b="RU", date="2021-07-01")}
     assert later == {("CZ", "ambassador")}
+
+
+def test_relation_level_ends(synthetic):
+    """51-relation-level-ends: CZ's level in RU set by RU's expulsion of the ambassador is
+    'dg:supersededOn' the day CZ's ambassador returns; of the two changes RU's severance and
+    its restoration make on one day, the one of smaller act IRI is superseded that same day;
+    the last change of each direction is superseded by nothing."""
+    store = reasoned(synthetic,
+                     synthetic.act("ru-amb", type="ambassador-expulsion", actor="RU", target="CZ", announced="2021-04-01"),
+                     synthetic.act("cz-return", type="ambassador-return", actor="CZ", target="RU", announced="2021-06-01"),
+                     synthetic.act("ru-b-restores", type="restoration", actor="RU", target="CZ", announced="2021-09-01"),
+                     synthetic.act("ru-a-severs", type="severance", actor="RU", target="CZ", announced="2021-09-01"))
+    rows = store.select(
+        "PREFIX dg: <https://w3id.org/diplograph/ontology#> SELECT ?act ?sender ?on ?day WHERE { GRAPH <https://w3id.org/diplograph/graph/inferred> {"
+        " ?change dg:causedBy ?act ; dg:sender ?sender . OPTIONAL { ?change dg:supersededOn ?on ; dg:supersededDay ?day } } }").dicts()
+    ends = {(str(r["act"]).rsplit("/", 1)[-1], str(r["sender"]).rsplit("/", 1)[-1]): r.get("on") and str(r["on"]) for r in rows}
+    assert ends == {("ru-amb", "CZ"): "2021-06-01", ("cz-return", "CZ"): "2021-09-01",
+                    ("ru-a-severs", "CZ"): "2021-09-01", ("ru-a-severs", "RU"): "2021-09-01",
+                    ("ru-b-restores", "CZ"): None, ("ru-b-restores", "RU"): None}
+    assert all((r.get("day") is None) == (r.get("on") is None) for r in rows)
 
 
 def test_retaliation_has_one_trigger_among_same_day_acts(synthetic):

@@ -74,7 +74,7 @@ def owl_rules() -> list[Rule]:
 
 def temporal_rules(*, portable: bool = False) -> list[Rule]:
     """The temporal rule files in order; unless ``portable``, with the groups that have a
-    native step (the chains: reasoning/native.py) replaced by it."""
+    native step (reasoning/native.py) replaced by it."""
     rules = read_rules(resources.rules_dir())
     return rules if portable else with_native_steps(rules)
 
@@ -113,8 +113,9 @@ def reason(store: GraphStore, *, window: int | None = None, retaliation_window: 
     ``in_memory``: run the rules in a working copy in memory and write back what changed
     (reasoning/working_copy.py); by default, for a store on disk that fits in memory.
     ``on_stage`` hears when the copy, the rules and the writing back begin, if a copy is made.
-    ``portable``: every temporal rule as its SPARQL file, none by its native step (the chains
-    are then found by label propagation inside the store: the same triples, slower)."""
+    ``portable``: every temporal rule as its SPARQL file, none by its native step (solidarity,
+    the chains, the ends of levels: reasoning/native.py), all inside the store: the same
+    triples, slower."""
     retaliation_days, solidarity_days = windows(window, retaliation_window, solidarity_window)
     started = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     run = ns.reasoning_run(started.strftime("%Y%m%dT%H%M%SZ") + f"-{os.getpid()}")

@@ -91,10 +91,5 @@ def infer_chains(store: GraphStore) -> int:
     OWL rules that follow (as rule 42 does). Returns the number of chains."""
     key = {act: f"{day}|{_id(act)}" for act, day in store.select_values(_DAYS)}
     earliest = earliest_of_each(store.select_values(_LINKS), key)
-    data = ox.serialize(chain_triples(earliest), format=ox.RdfFormat.N_TRIPLES)
-    if data:
-        graphs = {Graphs.INFERRED: data, Graphs.DELTA_A: data}
-        if not store.add_to_graphs_at_once(graphs):
-            for graph, triples in graphs.items():
-                store.add_to_graph(graph, triples)
+    store.add_triples(chain_triples(earliest), (Graphs.INFERRED, Graphs.DELTA_A))
     return len(set(earliest.values()))

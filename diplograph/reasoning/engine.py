@@ -19,6 +19,11 @@ from ..store.base import GraphStore
 from ..store.remote import TruncatedResultError
 
 
+class NativeStepDeclined(Exception):
+    """A native step met data outside what it handles (what the shapes rule out, say): the
+    rule files it stands for run instead, and give whatever their joins give."""
+
+
 @dataclass(frozen=True)
 class Rule:
     name: str
@@ -145,9 +150,9 @@ def _apply(store: GraphStore, rules: list[Rule], number: int, on_rule: Callable[
         if rule.native is not None:
             try:
                 rule.native(store)
-            except TruncatedResultError:
+            except (TruncatedResultError, NativeStepDeclined):
                 # a server that gives no more than so many rows at once (Virtuoso's ResultSetMaxRows)
-                # runs the rule files instead, inside itself
+                # runs the rule files instead, inside itself; so does data the step declines
                 _apply(store, list(rule.stands_for), number, on_rule)
                 continue
             if on_rule:

@@ -5,7 +5,10 @@ The SPARQL files stay the definition: ``reason(portable=True)`` (``diplograph re
 check that both ways infer the same triples. A native step reads what it needs with one
 query and writes what it infers with one write, so it runs against a remote server too.
 Only work that SPARQL cannot do in near-linear time is here: the chains, connected
-components that label propagation finds pass after pass.
+components that label propagation finds pass after pass; solidarity, where each act looks
+back over the acts against its target and keeps each actor's latest (a join and an
+aggregate in SPARQL, a sort and a bisection here); when each level of relations ends, the
+next change of a pair in the order of days (a comparison of every pair of changes in SPARQL).
 """
 
 from __future__ import annotations
@@ -15,11 +18,15 @@ from typing import Callable
 
 from ..store.base import GraphStore
 from .chains import infer_chains
+from .level_ends import infer_level_ends
+from .solidarity import infer_solidarity
 from .engine import Rule
 
 #: the first rule file of a group, the Python step, and every file of the group it stands for
 NATIVE: dict[str, tuple[Callable[[GraphStore], object], tuple[str, ...]]] = {
+    "30-solidarity": (infer_solidarity, ("30-solidarity",)),
     "40-chains": (infer_chains, ("40-chains", "41-chains-propagate", "42-chains-named")),
+    "51-relation-level-ends": (infer_level_ends, ("51-relation-level-ends",)),
 }
 
 
@@ -46,6 +53,9 @@ def with_native_steps(rules: list[Rule]) -> list[Rule]:
 
 
 def _group_name(group: tuple[str, ...]) -> str:
-    """``40-42-chains`` for 40-chains, 41-chains-propagate, 42-chains-named."""
+    """``40-42-chains`` for 40-chains, 41-chains-propagate, 42-chains-named; a group of one file
+    keeps its name."""
     first, last = group[0], group[-1]
+    if first == last:
+        return first
     return first.split("-", 1)[0] + "-" + last.split("-", 1)[0] + "-" + first.split("-", 1)[1]

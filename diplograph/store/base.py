@@ -90,6 +90,20 @@ class GraphStore(ABC):
         the data graph by graph). A bulk path for loading into an empty store."""
         return False
 
+    def add_triples(self, triples: list["pyoxigraph.Triple"], graphs: Iterable[URIRef]) -> None:
+        """Add ``triples`` to each of ``graphs``, in one transaction where the store can (a
+        native reasoning step's result: the inferred graph and the delta the OWL rules read
+        next). By default as N-Triples, through the methods above."""
+        import pyoxigraph
+
+        data = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES)
+        if not data:
+            return
+        by_graph = {graph: data for graph in graphs}
+        if not self.add_to_graphs_at_once(by_graph):
+            for graph, ntriples in by_graph.items():
+                self.add_to_graph(graph, ntriples)
+
     def add_quads_in_bulk(self, quads: Iterable["pyoxigraph.Quad"]) -> bool:
         """Write ``quads`` into a store that holds no quad at all, by the store's fastest
         path; return False, having consumed and written nothing, if this store has no such

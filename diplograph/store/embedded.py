@@ -156,6 +156,11 @@ class EmbeddedStore(GraphStore):
                            for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
         return True
 
+    def add_triples(self, triples, graphs) -> None:
+        # the terms as they are: a round trip through N-Triples would cost as much as the write
+        names = [ox.NamedNode(str(graph)) for graph in graphs]
+        self._store.extend(ox.Quad(t.subject, t.predicate, t.object, name) for name in names for t in triples)
+
     def add_quads_in_bulk(self, quads) -> bool:
         # The engine's bulk loader writes several times faster than a transaction (on
         # disk, a transaction of a whole load is buffered and checked quad by quad), but

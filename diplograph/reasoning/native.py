@@ -2,8 +2,8 @@
 
 The SPARQL files stay the definition: ``reason(portable=True)`` (``diplograph reason
 --portable``) runs them as they are, inside whatever store holds the graph, and the tests
-check that both ways infer the same triples. A native step reads what it needs with one
-query and writes what it infers with one write, so it runs against a remote server too.
+check that both ways infer the same triples. A native step reads what it needs with a few
+queries and writes what it infers with one write, so it runs against a remote server too.
 Only work that SPARQL cannot do in near-linear time is here: the chains, connected
 components that label propagation finds pass after pass; solidarity, where each act looks
 back over the acts against its target and keeps each actor's latest (a join and an
@@ -18,9 +18,9 @@ from typing import Callable
 
 from ..store.base import GraphStore
 from .chains import infer_chains
+from .engine import Rule
 from .level_ends import infer_level_ends
 from .solidarity import infer_solidarity
-from .engine import Rule
 
 #: the first rule file of a group, the Python step, and every file of the group it stands for
 NATIVE: dict[str, tuple[Callable[[GraphStore], object], tuple[str, ...]]] = {

@@ -4,10 +4,11 @@ tests that compare the two). See that file's header for what a solidarity link i
 
 The rule file joins every act with the acts of other actors against the same target within
 the window, through periods of a scratch graph, then keeps each actor's latest day by an
-aggregate: at 100,000 synthetic acts 44 s, growing faster than the acts. Here a few queries
-read the acts, the retaliation links, the coordinated actions, the records' solidarity and
-the memberships (one scan each), the acts against each target are sorted by day, and each
-act finds what it could follow by bisection; one write adds the result.
+aggregate: at 100,000 synthetic acts 44 s, growing faster than the acts. Here eight queries
+read the run's window, the acts with their ranks, the retaliation links, the coordinated
+actions, the records' solidarity and reasons, and the memberships; the acts against each
+target are sorted by day, and each act finds what it could follow by bisection; one write
+adds the result.
 
 Where the data is not what the records' shapes make it (an act with two actors, days or
 ranked classes; an act IRI outside /id/act/; not one current reasoning run), the pass could

@@ -415,7 +415,8 @@ def test_solidarity_native_step_declines_an_act_of_two_ranked_classes(synthetic)
 
 
 def _act(name: str, actor: str, day: int, rank: int = 3, target: str = "RU") -> SolidarityAct:
-    return SolidarityAct(f"{ns.ID}act/{name}", f"{ns.ID}state/{actor}", f"{ns.ID}state/{target}", day, rank)
+    return SolidarityAct(f"{ns.ID}act/{name}", f"{ns.ID}state/{actor}", f"{ns.ID}state/{target}", day, rank,
+                         f"https://w3id.org/diplograph/scratch/act/{name}")
 
 
 def test_solidarity_pass_keeps_the_closest_rung_then_the_greatest_id():

@@ -205,8 +205,8 @@ def reason(
     portable: Annotated[bool, typer.Option(
         "--portable",
         help="Run every rule as its SPARQL file, inside the store, even those with a faster step in Python "
-             "(solidarity, the chains, the ends of levels: the same results, the chains found by label "
-             "propagation).")] = False,
+             "(retaliation candidates, solidarity, the chains, the ends of levels: the same results, "
+             "the chains found by label propagation).")] = False,
     store: StoreOption = DEFAULT_STORE,
 ) -> None:
     """Infer OWL 2 RL consequences, retaliation, solidarity, chains and relation levels."""

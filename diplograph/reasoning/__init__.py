@@ -113,8 +113,8 @@ def reason(store: GraphStore, *, window: int | None = None, retaliation_window: 
     ``in_memory``: run the rules in a working copy in memory and write back what changed
     (reasoning/working_copy.py); by default, for a store on disk that fits in memory.
     ``on_stage`` hears when the copy, the rules and the writing back begin, if a copy is made.
-    ``portable``: every temporal rule as its SPARQL file, none by its native step (solidarity,
-    the chains, the ends of levels: reasoning/native.py), all inside the store: the same
+    ``portable``: every temporal rule as its SPARQL file, none by its native step (retaliation
+    candidates, solidarity, the chains, the ends of levels: reasoning/native.py), all inside the store: the same
     triples, slower."""
     retaliation_days, solidarity_days = windows(window, retaliation_window, solidarity_window)
     started = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)

@@ -5,9 +5,9 @@ The SPARQL files stay the definition: ``reason(portable=True)`` (``diplograph re
 check that both ways infer the same triples. A native step reads what it needs with a few
 queries and writes what it infers with one write, so it runs against a remote server too.
 Only work that SPARQL cannot do in near-linear time is here: the chains, connected
-components that label propagation finds pass after pass; solidarity, where each act looks
-back over the acts against its target and keeps each actor's latest (a join and an
-aggregate in SPARQL, a sort and a bisection here); when each level of relations ends, the
+components that label propagation finds pass after pass; retaliation candidates and
+solidarity, where each act looks back over the acts of its dyad or against its target and
+keeps the latest (joins and aggregates in SPARQL, a sort and a bisection here); when each level of relations ends, the
 next change of a pair in the order of days (a comparison of every pair of changes in SPARQL).
 """
 
@@ -20,10 +20,12 @@ from ..store.base import GraphStore
 from .chains import infer_chains
 from .engine import Rule
 from .level_ends import infer_level_ends
+from .retaliation import infer_candidates
 from .solidarity import infer_solidarity
 
 #: the first rule file of a group, the Python step, and every file of the group it stands for
 NATIVE: dict[str, tuple[Callable[[GraphStore], object], tuple[str, ...]]] = {
+    "10-retaliation-candidates": (infer_candidates, ("10-retaliation-candidates",)),
     "30-solidarity": (infer_solidarity, ("30-solidarity",)),
     "40-chains": (infer_chains, ("40-chains", "41-chains-propagate", "42-chains-named")),
     "51-relation-level-ends": (infer_level_ends, ("51-relation-level-ends",)),

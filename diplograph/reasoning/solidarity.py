@@ -27,10 +27,9 @@ import pyoxigraph as ox
 from ..namespaces import DG, ID, Graphs
 from ..store.base import GraphStore
 from .engine import NativeStepDeclined
+from .readout import ACT_PATH, SOLIDARITY_WINDOW, after, current_run, integer, stand_in
 
 _PREFIX = "PREFIX dg: <https://w3id.org/diplograph/ontology#>\n"
-_RUN = _PREFIX + """SELECT ?run ?window WHERE { GRAPH <https://w3id.org/diplograph/graph/provenance> {
-  ?run a dg:ReasoningRun ; dg:isCurrentRun true ; dg:solidarityWindowDays ?window } }"""
 #: the acts rule 30 considers: carried out, of a class with a rank on the escalation ladder
 _ACTS = _PREFIX + """SELECT ?act ?actor ?target ?day ?rank WHERE {
   GRAPH <https://w3id.org/diplograph/graph/asserted> {
@@ -50,8 +49,7 @@ _MEMBERSHIPS = _PREFIX + """SELECT ?membership ?member ?organisation ?start WHER
 _ENDS = _PREFIX + """SELECT ?membership ?end WHERE {
   GRAPH <https://w3id.org/diplograph/graph/asserted> { ?membership dg:endDay ?end } }"""
 
-_ACT_PATH, _STATE_PATH, _ID_PATH = "/id/act/", "/id/state/", "/id/"
-_STAND_IN = "https://w3id.org/diplograph/scratch/act/"
+_STATE_PATH, _ID_PATH = "/id/state/", "/id/"
 _RULE = ox.NamedNode("https://w3id.org/diplograph/rules/rules/30-solidarity.rq")
 _TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _GENERATED_BY = ox.NamedNode("http://www.w3.org/ns/prov#wasGeneratedBy")
@@ -70,6 +68,8 @@ class Act:
     target: str
     day: int
     rank: int
+    #: its stand-in's IRI in the rule file's scratch graph, which the file's ties compare
+    stand_in: str
 
 
 @dataclass(frozen=True)
@@ -86,36 +86,22 @@ class Link:
         return self.response.day - self.trigger.day
 
 
-def _after(text: str, separator: str) -> str:
-    """SPARQL's STRAFTER: what follows the first ``separator`` in ``text``, "" if none."""
-    return text.split(separator, 1)[1] if separator in text else ""
-
-
 def link_iri(response: str, supported: str) -> str:
     """The link's IRI as rule 30 mints it: the response's id, "--", the supported state's code
     (or what follows /id/ in the IRI of anything else supported)."""
     if supported.startswith(ID + "state/"):
-        party = _after(supported, _STATE_PATH)
+        party = after(supported, _STATE_PATH)
     else:
-        party = _after(supported, _ID_PATH)
-    return ID + "solidarity/" + _after(response, _ACT_PATH) + "--" + party
-
-
-def _number(value: str | None) -> int:
-    try:
-        return int(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise NativeStepDeclined(f"not an integer day or rank: {value!r}") from None
+        party = after(supported, _ID_PATH)
+    return ID + "solidarity/" + after(response, ACT_PATH) + "--" + party
 
 
 def _acts(rows) -> dict[str, Act]:
     acts: dict[str, Act] = {}
     for iri, actor, target, day, rank in rows:
-        act = Act(iri, actor, target, _number(day), _number(rank))
+        act = Act(iri, actor, target, integer(day), integer(rank), stand_in(iri))
         if acts.setdefault(iri, act) != act:
             raise NativeStepDeclined(f"{iri} has more than one actor, target, day or ranked class")
-        if _ACT_PATH not in iri:
-            raise NativeStepDeclined(f"{iri} is not an act IRI (/id/act/)")
     return acts
 
 
@@ -133,11 +119,11 @@ class Memberships:
     def __init__(self, rows, ends) -> None:
         first_end: dict[str, int] = {}
         for membership, end in ends:
-            day = _number(end)
+            day = integer(end)
             first_end[membership] = min(day, first_end.get(membership, day))
         spans: dict[tuple[str, str, str], list[int]] = {}
         for membership, member, organisation, start in rows:
-            spans.setdefault((membership, member, organisation), []).append(_number(start))
+            spans.setdefault((membership, member, organisation), []).append(integer(start))
         self._of: dict[str, list[tuple[str, int, int | None]]] = defaultdict(list)
         for (membership, member, organisation), starts in spans.items():
             self._of[member].append((organisation, min(starts), first_end.get(membership)))
@@ -157,7 +143,7 @@ def _closest(candidates: list[Act], rank: int, key) -> Act:
 
 
 def _stand_in(act: Act) -> str:
-    return _STAND_IN + _after(act.iri, _ACT_PATH)
+    return act.stand_in
 
 
 def _iri(act: Act) -> str:
@@ -234,10 +220,6 @@ def solidarity_links(acts: dict[str, Act], window: int, answering: set[str], coo
     return links
 
 
-def _literal_lag(days: int) -> ox.Literal:
-    return ox.Literal(str(days), datatype=_INTEGER)
-
-
 def link_triples(links: list[Link], run: str) -> list[ox.Triple]:
     """What rule 30 infers of each link: the response supports the supported state (and follows
     the trigger, within the window), and the link's node with its lag, origin, rule and run."""
@@ -253,7 +235,7 @@ def link_triples(links: list[Link], run: str) -> list[ox.Triple]:
             ox.Triple(node, _TRIGGER, trigger),
             ox.Triple(node, _RESPONSE, response),
             ox.Triple(node, _SUPPORTED, supported),
-            ox.Triple(node, _LAG, _literal_lag(link.lag)),
+            ox.Triple(node, _LAG, ox.Literal(str(link.lag), datatype=_INTEGER)),
             ox.Triple(node, _ORIGIN, ox.Literal(link.origin)),
             ox.Triple(node, _RULE_OF, _RULE),
             ox.Triple(node, _GENERATED_BY, generated_by),
@@ -266,12 +248,9 @@ def link_triples(links: list[Link], run: str) -> list[ox.Triple]:
 def infer_solidarity(store: GraphStore) -> int:
     """Add rule 30's links to the inferred graph, and to graph/delta-a as new for the OWL rules
     that follow. Returns the number of links."""
-    runs = store.select_values(_RUN)
-    if len(runs) != 1:
-        raise NativeStepDeclined(f"{len(runs)} current reasoning runs with a solidarity window (one expected)")
-    run, window = runs[0]
+    run, window = current_run(store, SOLIDARITY_WINDOW)
     links = solidarity_links(
-        _acts(store.select_values(_ACTS)), _number(window),
+        _acts(store.select_values(_ACTS)), window,
         answering={act for (act,) in store.select_values(_ANSWERING)},
         coordinated=_grouped(store.select_values(_COORDINATED)),
         said=_grouped(store.select_values(_SAID)),

@@ -82,39 +82,44 @@ def candidates(acts: list[Act], reverse: dict[str, str], window: int, outside: s
     for act in acts:
         grouped[act.dyad].append(act)
     dyads = {dyad: _Dyad(listed) for dyad, listed in grouped.items()}
-    empty = _Dyad([])
     found = []
     for b in acts:
         if b.rank is None or b.iri in outside:
             continue  # only a restrictive act answers; the records may put it outside diplomacy
-        first = b.day - window
         other_dyad = reverse.get(b.dyad)
-        theirs = dyads.get(other_dyad, empty).within(first, b.day) if other_dyad is not None else []
-        ours = dyads[b.dyad].within(first, b.day)
-        # 2. what b meets: restrictive acts of the other side, of its own side, and conciliatory
-        #    acts of either (of both dyads once, where a dyad is its own reverse)
-        other = [x for x in theirs if x.rank is not None]
-        own = [x for x in ours if x.rank is not None and x is not b]
-        conciliatory = {x.iri: x for x in (*theirs, *ours) if x.conciliatory}.values()
-        # 3. the latest day of a later act of X, of an answer of Y, of a conciliatory act
-        latest_other = max((x.day for x in other if _before(x, b)), default=None)
-        latest_own = max((x.day for x in own if _before(x, b) and not x.answers_nothing), default=None)
-        latest_peace = max((x.day for x in conciliatory), default=None)
-
-        def passed_by_a_day(a: Act) -> bool:
-            return ((latest_other is not None and a.day < latest_other)
-                    or (latest_own is not None and a.day < latest_own)
-                    or (latest_peace is not None and a.day <= latest_peace))
-
-        def in_order(a: Act) -> bool:
-            both = a.order is not None and b.order is not None
-            return a.day < b.day or (both and a.order < b.order) or (not both and a.stand_in < b.stand_in)
-
-        last = [a for a in other if in_order(a) and not passed_by_a_day(a)]
-        for a in last:
-            if not _passed_by_a_tie(a, b, last, own):
-                found.append((b.iri, a.iri))
+        theirs = dyads[other_dyad].within(b.day - window, b.day) if other_dyad in dyads else []
+        ours = dyads[b.dyad].within(b.day - window, b.day)
+        found += [(b.iri, a.iri) for a in _answered_by(b, theirs, ours)]
     return found
+
+
+def _answered_by(b: Act, theirs: list[Act], ours: list[Act]) -> list[Act]:
+    """What restrictive act ``b`` answers, of the acts of the other side (``theirs``) and of
+    its own (``ours``) within the window before it."""
+    # 2. what b meets: restrictive acts of the other side, of its own side, and conciliatory
+    #    acts of either (of both dyads once, where a dyad is its own reverse)
+    other = [x for x in theirs if x.rank is not None]
+    own = [x for x in ours if x.rank is not None and x is not b]
+    conciliatory = {x.iri: x for x in (*theirs, *ours) if x.conciliatory}.values()
+    # 3. the latest day of a later act of X, of an answer of Y, of a conciliatory act: a is
+    #    passed over when its day is earlier than the first two, or not later than the third
+    latest_other = max((x.day for x in other if _before(x, b)), default=None)
+    latest_own = max((x.day for x in own if _before(x, b) and not x.answers_nothing), default=None)
+    latest_peace = max((x.day for x in conciliatory), default=None)
+    last = [a for a in other
+            if _in_order(a, b)
+            and not (latest_other is not None and a.day < latest_other)
+            and not (latest_own is not None and a.day < latest_own)
+            and not (latest_peace is not None and a.day <= latest_peace)]
+    # 4. the pairs in order that no later day passes over, minus those a tie of a's day does
+    return [a for a in last if not _passed_by_a_tie(a, b, last, own)]
+
+
+def _in_order(a: Act, b: Act) -> bool:
+    """a before b: an earlier day; on one day, by order where both have one, else the
+    smaller stand-in IRI is first (a mutual pair)."""
+    both = a.order is not None and b.order is not None
+    return a.day < b.day or (both and a.order < b.order) or (not both and a.stand_in < b.stand_in)
 
 
 def _passed_by_a_tie(a: Act, b: Act, last: list[Act], own: list[Act]) -> bool:

@@ -5,6 +5,9 @@ read as its rule file would (not one current run, a day that is no integer) make
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+from typing import Generic, Protocol, TypeVar
+
 from ..store.base import GraphStore
 from .engine import NativeStepDeclined
 
@@ -52,3 +55,27 @@ def current_run(store: GraphStore, query: str) -> tuple[str, int]:
         raise NativeStepDeclined(f"{len(runs)} current reasoning runs with a window (one expected)")
     run, window = runs[0]
     return run, integer(window)
+
+
+class _Dated(Protocol):
+    day: int
+
+
+A = TypeVar("A", bound=_Dated)
+
+
+class ByDay(Generic[A]):
+    """Acts sorted by day, for those of a span of days (the native steps' windows)."""
+
+    def __init__(self, acts: list[A]) -> None:
+        self.acts = sorted(acts, key=lambda act: act.day)
+        self.days = [act.day for act in self.acts]
+
+    def within(self, first: int, last: int) -> list[A]:
+        """The acts from day ``first`` to day ``last``, both included."""
+        return self.acts[bisect_left(self.days, first):bisect_right(self.days, last)]
+
+    def latest_day_before(self, day: int) -> int | None:
+        """The latest day of an act before ``day``, if any."""
+        index = bisect_left(self.days, day)
+        return self.days[index - 1] if index else None

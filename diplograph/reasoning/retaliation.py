@@ -12,7 +12,6 @@ bisection, with the same conditions in the same order; one write adds the result
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -21,7 +20,7 @@ import pyoxigraph as ox
 from ..namespaces import DG, Graphs
 from ..store.base import GraphStore
 from .engine import NativeStepDeclined
-from .readout import RETALIATION_WINDOW, current_run, integer, stand_in
+from .readout import RETALIATION_WINDOW, ByDay, current_run, integer, stand_in
 
 _PREFIX = "PREFIX dg: <https://w3id.org/diplograph/ontology#>\n"
 #: the acts the rule places in periods: carried out, with a dyad and a day
@@ -65,23 +64,12 @@ def _before(x: Act, b: Act) -> bool:
     return x.day < b.day or (x.order is not None and b.order is not None and x.order < b.order)
 
 
-class _Dyad:
-    """The acts of one dyad sorted by day, for those of a window."""
-
-    def __init__(self, acts: list[Act]) -> None:
-        self.acts = sorted(acts, key=lambda act: act.day)
-        self.days = [act.day for act in self.acts]
-
-    def within(self, first: int, last: int) -> list[Act]:
-        return self.acts[bisect_left(self.days, first):bisect_right(self.days, last)]
-
-
 def candidates(acts: list[Act], reverse: dict[str, str], window: int, outside: set[str]) -> list[tuple[str, str]]:
     """Rule 10's (b, a) pairs: b dg:ruleCandidateFor a."""
     grouped: dict[str, list[Act]] = defaultdict(list)
     for act in acts:
         grouped[act.dyad].append(act)
-    dyads = {dyad: _Dyad(listed) for dyad, listed in grouped.items()}
+    dyads = {dyad: ByDay(listed) for dyad, listed in grouped.items()}
     found = []
     for b in acts:
         if b.rank is None or b.iri in outside:

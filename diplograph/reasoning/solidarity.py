@@ -18,7 +18,6 @@ file runs instead.
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -27,7 +26,7 @@ import pyoxigraph as ox
 from ..namespaces import DG, ID, Graphs
 from ..store.base import GraphStore
 from .engine import NativeStepDeclined
-from .readout import ACT_PATH, SOLIDARITY_WINDOW, after, current_run, integer, stand_in
+from .readout import ACT_PATH, SOLIDARITY_WINDOW, ByDay, after, current_run, integer, stand_in
 
 _PREFIX = "PREFIX dg: <https://w3id.org/diplograph/ontology#>\n"
 #: the acts rule 30 considers: carried out, of a class with a rank on the escalation ladder
@@ -150,23 +149,6 @@ def _iri(act: Act) -> str:
     return act.iri
 
 
-class _ByDay:
-    """Acts sorted by day, for the latest before a day."""
-
-    def __init__(self, acts: list[Act]) -> None:
-        self.acts = sorted(acts, key=lambda act: act.day)
-        self.days = [act.day for act in self.acts]
-
-    def before(self, day: int, since: int | None = None) -> list[Act]:
-        """The acts of a day before ``day`` (from ``since`` on, if given)."""
-        end = bisect_left(self.days, day)
-        start = 0 if since is None else bisect_left(self.days, since, 0, end)
-        return self.acts[start:end]
-
-    def on(self, day: int) -> list[Act]:
-        return self.acts[bisect_left(self.days, day):bisect_left(self.days, day + 1)]
-
-
 def solidarity_links(acts: dict[str, Act], window: int, answering: set[str], coordinated: dict[str, set[str]],
                      said: dict[str, set[str]], outside: set[str], memberships: Memberships) -> list[Link]:
     """Rule 30's links: within the window (steps 1-4 of the file), then those the records
@@ -176,15 +158,15 @@ def solidarity_links(acts: dict[str, Act], window: int, answering: set[str], coo
     for act in acts.values():
         against[act.target].append(act)
         between[act.actor, act.target].append(act)
-    by_target = {target: _ByDay(listed) for target, listed in against.items()}
-    by_pair = {pair: _ByDay(listed) for pair, listed in between.items()}
+    by_target = {target: ByDay(listed) for target, listed in against.items()}
+    by_pair = {pair: ByDay(listed) for pair, listed in between.items()}
 
     links: list[Link] = []
     for c in acts.values():
         if c.iri in answering:
             continue  # an act that answers a trigger of its own is no solidarity
         latest: dict[str, list[Act]] = {}
-        for a in by_target[c.target].before(c.day, since=c.day - window):
+        for a in by_target[c.target].within(c.day - window, c.day - 1):
             if a.actor == c.actor:
                 continue
             kept = latest.get(a.actor)
@@ -211,9 +193,9 @@ def solidarity_links(acts: dict[str, Act], window: int, answering: set[str], coo
             if (iri, x) in found:
                 continue
             pair = by_pair.get((x, c.target))
-            earlier = pair.before(c.day) if pair else []
-            day = earlier[-1].day if earlier else c.day
-            candidates = pair.on(day) if pair else []
+            earlier = pair.latest_day_before(c.day) if pair else None
+            day = c.day if earlier is None else earlier
+            candidates = pair.within(day, day) if pair else []
             if candidates:
                 a = _closest(candidates, c.rank, _iri)
                 links.append(Link(a, c, x, "asserted only", c.day - a.day <= window))

@@ -15,6 +15,10 @@ ACT_PATH = "/id/act/"
 #: the stand-in of an act in the rule files' scratch graphs, whose IRIs their ties compare
 STAND_IN = "https://w3id.org/diplograph/scratch/act/"
 
+#: the acts whose records give a reason outside diplomacy (rules 10 and 30 both read them)
+OUTSIDE_DIPLOMACY = """
+PREFIX dg: <https://w3id.org/diplograph/ontology#>
+SELECT ?act WHERE { GRAPH <https://w3id.org/diplograph/graph/asserted> { ?act dg:reasonOutsideDiplomacy true } }"""
 #: the current run and its retaliation window, and its solidarity window, as the rules join them
 RETALIATION_WINDOW = """
 PREFIX dg: <https://w3id.org/diplograph/ontology#>
@@ -45,6 +49,11 @@ def stand_in(act: str) -> str:
     if ACT_PATH not in act:
         raise NativeStepDeclined(f"{act} is not an act IRI (/id/act/)")
     return STAND_IN + after(act, ACT_PATH)
+
+
+def column(store: GraphStore, query: str) -> set[str]:
+    """The values of a query of one variable, as a set."""
+    return {value for (value,) in store.select_values(query)}
 
 
 def current_run(store: GraphStore, query: str) -> tuple[str, int]:

@@ -20,7 +20,7 @@ import pyoxigraph as ox
 from ..namespaces import DG, Graphs
 from ..store.base import GraphStore
 from .engine import NativeStepDeclined
-from .readout import RETALIATION_WINDOW, ByDay, current_run, integer, stand_in
+from .readout import OUTSIDE_DIPLOMACY, RETALIATION_WINDOW, ByDay, column, current_run, integer, stand_in
 
 _PREFIX = "PREFIX dg: <https://w3id.org/diplograph/ontology#>\n"
 #: the acts the rule places in periods: carried out, with a dyad and a day
@@ -36,8 +36,6 @@ _RANKS = _PREFIX + """SELECT ?act ?rank WHERE { GRAPH <https://w3id.org/diplogra
 _CONCILIATORY = _PREFIX + """SELECT DISTINCT ?act WHERE {
   { GRAPH <https://w3id.org/diplograph/graph/inferred> { ?act a dg:ConciliatoryAct } }
   UNION { GRAPH <https://w3id.org/diplograph/graph/asserted> { ?act a dg:ConciliatoryAct } } }"""
-_OUTSIDE = _PREFIX + """SELECT ?act WHERE { GRAPH <https://w3id.org/diplograph/graph/asserted> {
-  ?act dg:reasonOutsideDiplomacy true } }"""
 _RESPONDING = _PREFIX + """SELECT DISTINCT ?act WHERE { GRAPH <https://w3id.org/diplograph/graph/asserted> {
   ?act dg:inResponseTo ?answered } }"""
 
@@ -143,12 +141,13 @@ def _single(rows, what: str) -> dict[str, str]:
     return values
 
 
-def read_acts(store: GraphStore) -> list[Act]:
+def read_acts(store: GraphStore, outside: set[str]) -> list[Act]:
+    """The acts rule 10 places in periods, with what it reads of each; ``outside``: the acts
+    whose records give a reason outside diplomacy."""
     orders = _single(store.select_values(_ORDERS), "announcement order")
     ranks = _single(store.select_values(_RANKS), "ranked class")
-    conciliatory = {act for (act,) in store.select_values(_CONCILIATORY)}
-    responding = {act for (act,) in store.select_values(_RESPONDING)}
-    outside = {act for (act,) in store.select_values(_OUTSIDE)}
+    conciliatory = column(store, _CONCILIATORY)
+    responding = column(store, _RESPONDING)
     acts: dict[str, Act] = {}
     for iri, dyad, day in store.select_values(_ACTS):
         order, rank = orders.get(iri), ranks.get(iri)
@@ -165,8 +164,8 @@ def infer_candidates(store: GraphStore) -> int:
     for the OWL rules that follow. Returns the number of candidates."""
     _, window = current_run(store, RETALIATION_WINDOW)
     reverse = _single(store.select_values(_REVERSE), "reverse dyad")
-    outside = {act for (act,) in store.select_values(_OUTSIDE)}
-    pairs = candidates(read_acts(store), reverse, window, outside)
+    outside = column(store, OUTSIDE_DIPLOMACY)
+    pairs = candidates(read_acts(store, outside), reverse, window, outside)
     store.add_triples([ox.Triple(ox.NamedNode(b), _CANDIDATE_FOR, ox.NamedNode(a)) for b, a in pairs],
                       (Graphs.INFERRED, Graphs.DELTA_A))
     return len(pairs)

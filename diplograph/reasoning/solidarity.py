@@ -26,7 +26,8 @@ import pyoxigraph as ox
 from ..namespaces import DG, ID, Graphs
 from ..store.base import GraphStore
 from .engine import NativeStepDeclined
-from .readout import ACT_PATH, SOLIDARITY_WINDOW, ByDay, after, current_run, integer, stand_in
+from .readout import (ACT_PATH, OUTSIDE_DIPLOMACY, SOLIDARITY_WINDOW, ByDay, after, column, current_run,
+                      integer, stand_in)
 
 _PREFIX = "PREFIX dg: <https://w3id.org/diplograph/ontology#>\n"
 #: the acts rule 30 considers: carried out, of a class with a rank on the escalation ladder
@@ -40,8 +41,6 @@ _COORDINATED = _PREFIX + """SELECT ?act ?coalition WHERE {
   GRAPH <https://w3id.org/diplograph/graph/asserted> { ?act dg:coordinatedIn ?coalition } }"""
 _SAID = _PREFIX + """SELECT ?act ?supported WHERE {
   GRAPH <https://w3id.org/diplograph/graph/asserted> { ?act dg:inSolidarityWith ?supported } }"""
-_OUTSIDE = _PREFIX + """SELECT ?act WHERE {
-  GRAPH <https://w3id.org/diplograph/graph/asserted> { ?act dg:reasonOutsideDiplomacy true } }"""
 _MEMBERSHIPS = _PREFIX + """SELECT ?membership ?member ?organisation ?start WHERE {
   GRAPH <https://w3id.org/diplograph/graph/asserted> {
     ?membership dg:member ?member ; dg:organisation ?organisation ; dg:startDay ?start } }"""
@@ -233,10 +232,10 @@ def infer_solidarity(store: GraphStore) -> int:
     run, window = current_run(store, SOLIDARITY_WINDOW)
     links = solidarity_links(
         _acts(store.select_values(_ACTS)), window,
-        answering={act for (act,) in store.select_values(_ANSWERING)},
+        answering=column(store, _ANSWERING),
         coordinated=_grouped(store.select_values(_COORDINATED)),
         said=_grouped(store.select_values(_SAID)),
-        outside={act for (act,) in store.select_values(_OUTSIDE)},
+        outside=column(store, OUTSIDE_DIPLOMACY),
         memberships=Memberships(store.select_values(_MEMBERSHIPS), store.select_values(_ENDS)),
     )
     store.add_triples(link_triples(links, run), (Graphs.INFERRED, Graphs.DELTA_A))

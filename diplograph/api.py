@@ -49,6 +49,13 @@ class Diplograph:
 
         return load(self.store, paths or (resources.records_dir(),), dry_run=dry_run, force=force, progress=progress)
 
+    def reason(self, **options):
+        """Infer what the records entail (``diplograph.reasoning.reason``: windows, ``full``, ...);
+        after a load into a reasoned graph, only what the changed records can reach."""
+        from .reasoning import reason
+
+        return reason(self.store, **options)
+
     def query(self, name: str, **params: object) -> Rows:
         """Run a stored query of ``queries/`` with named parameters."""
         result, _ = queries.run(self.store, name, params)

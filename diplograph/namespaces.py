@@ -34,6 +34,11 @@ class Graphs:
     DELTA_A = URIRef(BASE + "graph/delta-a")
     DELTA_B = URIRef(BASE + "graph/delta-b")
     REASONING_CONTROL = URIRef(BASE + "graph/reasoning-control")
+    #: what loads changed since the current reasoning run, kept for the next run to update the
+    #: inferences of those resources only (reasoning/incremental.py): each resource a load
+    #: touched, and what the run saw of it (its asserted triples then; none for a new one)
+    CHANGED_RESOURCES = URIRef(BASE + "graph/changes/resources")
+    CHANGED_BEFORE = URIRef(BASE + "graph/changes/before")
 
     #: the dataset that stored queries see as their default graph
     QUERY_DATASET = (ONTOLOGY, ASSERTED, INFERRED, PROVENANCE)

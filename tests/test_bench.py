@@ -145,6 +145,8 @@ def test_the_documented_smoke_run_measures_every_stage(tmp_path: Path):
             assert score["truth"] > 0 and 0 <= score["precision"] <= 1 and 0 <= score["recall"] <= 1
     assert size["phases"]["owlrl"]["agreement"]["owlrl"] > 0
     assert size["phases"]["incremental"]["new_act_linked"]
+    # the update after the added act gave what a full run of the same store gives
+    assert size["phases"]["incremental"]["same_as_full_run"] is True
     # the server reasoned twice: in a working copy, then with the rules inside it, to the same counts
     remote = size["phases"]["remote"]
     assert remote["seconds"] > 0 and remote["in_server_seconds"] > 0 and remote["in_server_same_counts"] is True

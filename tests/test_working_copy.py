@@ -148,7 +148,7 @@ def test_an_exception_while_reasoning_in_the_copy_leaves_the_store_as_it_was(on_
 
         monkeypatch.setattr("diplograph.reasoning.apply_once", broken)
         with pytest.raises(RuntimeError, match="a rule failed"):
-            reason(store, in_memory=True)
+            reason(store, in_memory=True, full=True)
         assert sorted(str(quad) for quad in store.engine) == before
     finally:
         store.close()
@@ -228,7 +228,7 @@ def test_the_reason_command_reasons_in_place_or_in_memory_as_asked(on_disk, monk
     location = store.location
     store.close()
     for flag, expected in (("--in-place", False), ("--in-memory", True)):
-        result = CliRunner().invoke(app, ["reason", flag, "--store", location])
+        result = CliRunner().invoke(app, ["reason", flag, "--full", "--store", location])
         assert result.exit_code == 0, result.output
         assert "retaliations" in result.output
     assert chosen == [False, True]

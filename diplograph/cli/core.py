@@ -207,9 +207,16 @@ def reason(
         help="Run every rule as its SPARQL file, inside the store, even those with a faster step in Python "
              "(retaliation candidates, solidarity, the chains, the ends of levels: the same results, "
              "the chains found by label propagation).")] = False,
+    full: Annotated[bool, typer.Option(
+        "--full",
+        help="Recompute every inference, even where loads since the last run changed only a few records "
+             "(by default only the inferences that can depend on what changed are recomputed: the same result).")] = False,
     store: StoreOption = DEFAULT_STORE,
 ) -> None:
-    """Infer OWL 2 RL consequences, retaliation, solidarity, chains and relation levels."""
+    """Infer OWL 2 RL consequences, retaliation, solidarity, chains and relation levels.
+
+    After a load into a reasoned store, only what the changed records can reach is reasoned
+    over again, unless --full."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from ..reasoning import reason as run_reasoning, windows
@@ -240,12 +247,19 @@ def reason(
 
             result = run_reasoning(graph.store, retaliation_window=retaliation_days,
                                    solidarity_window=solidarity_days, on_rule=on_rule, in_memory=in_memory,
-                                   on_stage=on_stage, portable=portable)
+                                   on_stage=on_stage, portable=portable, full=full)
     except ValueError as exc:
         raise fail(str(exc)) from None
     finally:
         graph.close()
-    console.print(f"{result.inferred_triples:,} inferred triples in {result.rounds} OWL passes (windows: retaliation "
+    if result.incremental:
+        changed, acts = result.changed_resources, result.region_acts
+        console.print(f"brought the last run up to date: {changed:,} resource{'' if changed == 1 else 's'} changed "
+                      f"since, {acts:,} act{'' if acts == 1 else 's'} reasoned over again", highlight=False)
+    elif result.full_because:
+        console.print(f"a full run: {result.full_because}", highlight=False)
+    passes = "" if result.incremental else f" in {result.rounds} OWL passes"
+    console.print(f"{result.inferred_triples:,} inferred triples{passes} (windows: retaliation "
                   f"{result.retaliation_window} days, solidarity {result.solidarity_window} days): "
                   f"{result.retaliations} retaliations, {result.solidarity} solidarity links, {result.chains} chains, "
                   f"{result.level_changes} changes of level", highlight=False)

@@ -22,7 +22,9 @@ from ..namespaces import DG, Graphs
 from ..store.base import GraphStore
 from ..store.embedded import FORGET_REASONING
 from .consistency import Inconsistency, inconsistencies
-from .engine import Rule, apply_once, owl_closure, read_rules
+from .changelog import DROP_LOG
+from .engine import Rule, apply_once, inferred_size, owl_closure, read_rules
+from .incremental import NO_RUN, Plan, plan, update
 from .native import with_native_steps
 from .tbox import compile_schema
 from .working_copy import working_copy
@@ -58,6 +60,13 @@ class ReasoningResult:
     level_changes: int
     inconsistencies: list[Inconsistency] = field(default_factory=list)
     solidarity_window: int = DEFAULT_SOLIDARITY_WINDOW
+    #: the run brought the last run's inferences up to date after loads (reasoning/incremental.py)
+    incremental: bool = False
+    #: resources whose asserted triples changed, and acts reasoned over again (incremental runs)
+    changed_resources: int = 0
+    region_acts: int = 0
+    #: why a full run was made although the store held a run to update (None: not asked, or none)
+    full_because: str | None = None
 
     @property
     def retaliation_window(self) -> int:
@@ -104,8 +113,13 @@ def windows(window: int | None = None, retaliation_window: int | None = None,
 def reason(store: GraphStore, *, window: int | None = None, retaliation_window: int | None = None,
            solidarity_window: int | None = None, temporal: bool = True,
            on_rule: Callable[[Rule, int], None] | None = None, in_memory: bool | None = None,
-           on_stage: Callable[[str], None] | None = None, portable: bool = False) -> ReasoningResult:
+           on_stage: Callable[[str], None] | None = None, portable: bool = False,
+           full: bool = False) -> ReasoningResult:
     """Recompute the inferred graph from the asserted one.
+
+    Unless ``full``, a store whose last run's inferences loads have changed only a few records
+    of since is brought up to date instead: the inferences that can depend on what changed are
+    recomputed, with the same result (reasoning/incremental.py; anything else is a full run).
 
     ``retaliation_window`` (default 90 days) bounds the lag of an inferred retaliation;
     ``solidarity_window`` (default 30) that of inferred solidarity and how far back a
@@ -117,6 +131,13 @@ def reason(store: GraphStore, *, window: int | None = None, retaliation_window: 
     candidates, solidarity, the chains, the ends of levels: reasoning/native.py), all inside the store: the same
     triples, slower."""
     retaliation_days, solidarity_days = windows(window, retaliation_window, solidarity_window)
+    full_because = None
+    if not full:
+        planned = plan(store, retaliation_days=retaliation_days, solidarity_days=solidarity_days, temporal=temporal)
+        if isinstance(planned, Plan):
+            return _update(store, planned, temporal=temporal, portable=portable, on_rule=on_rule,
+                           on_stage=on_stage, days=(retaliation_days, solidarity_days))
+        full_because = None if planned == NO_RUN else planned
     started = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     run = ns.reasoning_run(started.strftime("%Y%m%dT%H%M%SZ") + f"-{os.getpid()}")
     node = Graph()
@@ -126,6 +147,7 @@ def reason(store: GraphStore, *, window: int | None = None, retaliation_window: 
     node.add((run, DG.windowDays, Literal(retaliation_days)))
     node.add((run, DG.solidarityWindowDays, Literal(solidarity_days)))
     node.add((run, DG.softwareVersion, Literal(__version__)))
+    node.add((run, DG.temporalRules, Literal(temporal)))
     node.add((run, PROV.startedAtTime, Literal(started.isoformat().replace("+00:00", "Z"), datatype=XSD.dateTime)))
     with working_copy(store, memory=in_memory, on_stage=on_stage) as work:
         work.update(FORGET_REASONING)
@@ -145,7 +167,7 @@ def reason(store: GraphStore, *, window: int | None = None, retaliation_window: 
             inferred_triples=work.count(Graphs.INFERRED),
             retaliations=int(counts["retaliations"]), solidarity=int(counts["solidarity"]),
             chains=int(counts["chains"]), level_changes=int(counts["levels"]),
-            inconsistencies=inconsistencies(work, records=store),
+            inconsistencies=inconsistencies(work, records=store), full_because=full_because,
         )
 
     # ended once the results are in the store (written back from a working copy, if any)
@@ -153,4 +175,26 @@ def reason(store: GraphStore, *, window: int | None = None, retaliation_window: 
     end = Graph()
     end.add((run, PROV.endedAtTime, Literal(ended.isoformat().replace("+00:00", "Z"), datatype=XSD.dateTime)))
     store.add_to_graph(Graphs.PROVENANCE, end.serialize(format="nt", encoding="utf-8"))
+    # what loads changed since the last run is in this one: the log goes (only now, so that a
+    # run that fails leaves it for the next)
+    store.update(DROP_LOG)
     return result
+
+
+def _update(store: GraphStore, planned: Plan, *, temporal: bool, portable: bool,
+            on_rule: Callable[[Rule, int], None] | None, on_stage: Callable[[str], None] | None,
+            days: tuple[int, int]) -> ReasoningResult:
+    if on_stage:
+        on_stage(f"updating: {len(planned.changed):,} resources changed, {len(planned.region):,} acts to reason over")
+    done = update(store, planned, owl=owl_rules(), temporal=temporal_rules(portable=portable) if temporal else None,
+                  on_rule=on_rule)
+    counts = store.select(_COUNTS).dicts()[0]
+    return ReasoningResult(
+        run=planned.run.value, window=days[0], solidarity_window=days[1], rounds=0,
+        inferred_triples=inferred_size(store),
+        retaliations=int(counts["retaliations"]), solidarity=int(counts["solidarity"]),
+        chains=int(counts["chains"]), level_changes=int(counts["levels"]),
+        inconsistencies=inconsistencies(store, subjects={resource.value for resource in done.touched}),
+        incremental=True,
+        changed_resources=done.changed, region_acts=done.region_acts,
+    )

@@ -30,11 +30,17 @@ _DAYS = """
 PREFIX dg: <https://w3id.org/diplograph/ontology#>
 SELECT ?act ?day WHERE { GRAPH <https://w3id.org/diplograph/graph/asserted> { ?act dg:announcementDay ?day } }"""
 
+#: the rule files the native step stands for
+CHAIN_RULES = ("40-chains", "41-chains-propagate", "42-chains-named")
+
 _ACT_PATH = "/id/act/"
 _IN_CHAIN = ox.NamedNode(str(DG.inChain))
 _TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _CHAIN = ox.NamedNode(str(DG.Chain))
 _LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+_FOLLOWED = (ox.NamedNode(str(DG.retaliatesFor)), ox.NamedNode(str(DG.followsInSolidarity)))
+_DAY = ox.NamedNode(str(DG.announcementDay))
+_ASSERTED, _INFERRED = ox.NamedNode(str(Graphs.ASSERTED)), ox.NamedNode(str(Graphs.INFERRED))
 
 
 def earliest_of_each(links: Iterable[tuple[str, str]], key: dict[str, str]) -> dict[str, str]:
@@ -93,3 +99,32 @@ def infer_chains(store: GraphStore) -> int:
     earliest = earliest_of_each(store.select_values(_LINKS), key)
     store.add_triples(chain_triples(earliest), (Graphs.INFERRED, Graphs.DELTA_A))
     return len(set(earliest.values()))
+
+
+def chain_triples_around(engine: ox.Store, changed: set[ox.Triple], acts_changed: set[ox.NamedNode]
+                         ) -> tuple[set[ox.NamedNode], list[ox.Triple], list[ox.Triple]] | None:
+    """After the links of ``changed`` (triples added to or removed from the inferred graph) have
+    changed in the store: the acts whose chain can differ, the chain triples the store holds for
+    them and those they have now (None when nothing can differ). A chain that gains or loses a
+    link is the union of whole chains of before and of acts whose links changed: those chains'
+    acts and the ends of the changed links are all an act's new chain can hold. The chains of
+    ``acts_changed`` are recomputed too: a chain is named after its earliest act, and an act
+    moved to another day (or removed) can change which that is."""
+    ends = {term for t in changed if t.predicate in _FOLLOWED for term in (t.subject, t.object)
+            if isinstance(term, ox.NamedNode)} | acts_changed
+    if not ends:
+        return None
+    chains = {q.object for act in ends for q in engine.quads_for_pattern(act, _IN_CHAIN, None, _INFERRED)}
+    acts = set(ends)
+    old: list[ox.Triple] = []
+    for chain in chains:
+        for quad in engine.quads_for_pattern(None, _IN_CHAIN, chain, _INFERRED):
+            acts.add(quad.subject)
+            old.append(quad.triple)
+        old.extend(q.triple for q in engine.quads_for_pattern(chain, _TYPE, _CHAIN, _INFERRED))
+        old.extend(q.triple for q in engine.quads_for_pattern(chain, _LABEL, None, _INFERRED))
+    links = [(q.subject.value, q.object.value) for act in acts for link in _FOLLOWED
+             for q in engine.quads_for_pattern(act, link, None, _INFERRED)]
+    key = {act.value: f"{q.object.value}|{_id(act.value)}" for act in acts
+           for q in engine.quads_for_pattern(act, _DAY, None, _ASSERTED)}
+    return acts, old, chain_triples(earliest_of_each(links, key))

@@ -12,6 +12,9 @@ is read as two and compared."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Collection
+
+from rdflib import URIRef
 
 from ..output import short as _short
 from ..store.base import GraphStore
@@ -73,17 +76,32 @@ def _origin(store: GraphStore, subject) -> tuple[str | None, int | None]:
     return (str(path) if path else None), (int(line) if line else None)
 
 
-def inconsistencies(store: GraphStore, *, records: GraphStore | None = None) -> list[Inconsistency]:
+#: resources checked one by one, beyond which the whole store is checked at once (cheaper then)
+MOST_CHECKED_ONE_BY_ONE = 2000
+
+
+def inconsistencies(store: GraphStore, *, records: GraphStore | None = None,
+                    subjects: Collection[str] | None = None) -> list[Inconsistency]:
     """What the inferred and asserted graphs of ``store`` violate, each named with the record
-    file and line ``records`` (by default ``store``) gives for the offending resource."""
+    file and line ``records`` (by default ``store``) gives for the offending resource.
+    ``subjects``: only what these resources violate (the IRIs an update changed the triples
+    of: every check is about the triples of one subject)."""
     records = records or store
+    if subjects is not None and len(subjects) > MOST_CHECKED_ONE_BY_ONE:
+        subjects = None
+
+    def rows(query: str) -> list:
+        if subjects is None:
+            return list(store.select(query))
+        return [row for subject in sorted(subjects) for row in store.select(query, bindings={"x": URIRef(subject)})]
+
     found = []
-    for x, c1, c2 in store.select(_DISJOINT):
+    for x, c1, c2 in rows(_DISJOINT):
         found.append(Inconsistency(_short(x), f"is both {_short(c1)} and {_short(c2)}, which are disjoint", *_origin(records, x)))
-    for x, p in store.select(_IRREFLEXIVE):
+    for x, p in rows(_IRREFLEXIVE):
         found.append(Inconsistency(_short(x), f"{_short(p)} itself, but {_short(p)} is irreflexive (nothing is its own {_short(p)})",
                                    *_origin(records, x)))
-    for x, p1, p2, y in store.select(_PROPERTY_DISJOINT):
+    for x, p1, p2, y in rows(_PROPERTY_DISJOINT):
         found.append(Inconsistency(_short(x), f"{_short(y)} is both its {_short(p1)} and its {_short(p2)}, "
                                    "which are disjoint (a state cannot act against itself)", *_origin(records, x)))
     unique = []

@@ -124,7 +124,7 @@ def copy_of(store: EmbeddedStore | RemoteStore) -> EmbeddedStore:
         else:
             copy.engine.extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in store.triples(graph))
     if isinstance(store, EmbeddedStore):
-        copy.engine.extend(list(_run_quads(store.engine)))
+        copy.engine.extend(list(run_quads(store.engine)))
     else:
         copy.add_to_graph(Graphs.PROVENANCE, store.construct(_RUN_NODES).serialize(format="nt", encoding="utf-8"))
     return copy
@@ -159,7 +159,7 @@ def _write_difference(copy: EmbeddedStore, store: EmbeddedStore) -> tuple[int, i
                 new.append(quad)
         added.append(new)
         removed.extend(_gone(target, source, name, kept))
-    old_runs, new_runs = set(_run_quads(target)), set(_run_quads(source))
+    old_runs, new_runs = set(run_quads(target)), set(run_quads(source))
     removed.extend(old_runs - new_runs)
     added.append(list(new_runs - old_runs))
     written = 0
@@ -194,7 +194,8 @@ def _gone(target: ox.Store, source: ox.Store, graph: ox.NamedNode, kept: Counter
             yield from (quad for quad in target.quads_for_pattern(None, predicate, None, graph) if quad not in source)
 
 
-def _run_quads(engine: ox.Store) -> Iterator[ox.Quad]:
+def run_quads(engine: ox.Store) -> Iterator[ox.Quad]:
+    """Every quad of the reasoning runs' nodes (graph/provenance)."""
     for typed in engine.quads_for_pattern(None, _RDF_TYPE, _RUN, _PROVENANCE):
         yield from engine.quads_for_pattern(typed.subject, None, None, _PROVENANCE)
 
@@ -208,7 +209,7 @@ def _replace_remotely(copy: EmbeddedStore, store: RemoteStore) -> int:
               for graph in (*WRITTEN, Graphs.PROVENANCE)}
     contents = {graph: copy.engine.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(str(graph)))
                 for graph in WRITTEN}
-    contents[Graphs.PROVENANCE] = ox.serialize([quad.triple for quad in _run_quads(copy.engine)],
+    contents[Graphs.PROVENANCE] = ox.serialize([quad.triple for quad in run_quads(copy.engine)],
                                                format=ox.RdfFormat.N_TRIPLES)
     drop_staged = [f"DROP SILENT GRAPH <{graph}>" for graph in staged.values()]
     try:

@@ -47,10 +47,13 @@ BULK_WRITE_MARKER = "diplograph-bulk-write-unfinished"
 #: the store is next opened for writing: the store is then as if never reasoned
 REASONING_WRITE_MARKER = "diplograph-reasoning-write-unfinished"
 
-#: what a store holds of reasoning, dropped: the inferred graph and the reasoning runs' nodes
+#: what a store holds of reasoning, dropped: the inferred graph, the reasoning runs' nodes and
+#: the log of what loads changed since the current run (of no use without it)
 FORGET_REASONING = """
 PREFIX dg: <https://w3id.org/diplograph/ontology#>
 DROP SILENT GRAPH <https://w3id.org/diplograph/graph/inferred> ;
+DROP SILENT GRAPH <https://w3id.org/diplograph/graph/changes/resources> ;
+DROP SILENT GRAPH <https://w3id.org/diplograph/graph/changes/before> ;
 DELETE { GRAPH <https://w3id.org/diplograph/graph/provenance> { ?run ?p ?o } }
 WHERE { GRAPH <https://w3id.org/diplograph/graph/provenance> { ?run a dg:ReasoningRun ; ?p ?o } }"""
 #: what an unfinished write of reasoning's results leaves, dropped: also the compiled schema,

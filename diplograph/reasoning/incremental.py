@@ -1,0 +1,364 @@
+"""Reasoning after loads that changed a few records: the inferences that can depend on what
+changed are recomputed, and only the difference is written into the inferred graph.
+
+A load into a reasoned store logs every resource it touches and what the current run saw of it
+(sparql/log_changes.ru, read by changelog.py). From that log:
+
+1. The acts that changed (an act's figures and citations count as the act) and the states at
+   either end of them, before and after: ``P``. The region is every act with a state of ``P``
+   at either end.
+2. Every rule reads, for one act, only acts of its dyad (retaliation, levels), acts against its
+   target (solidarity) and the states, organisations and memberships. For an act with a state
+   of ``P`` at either end all of those are in the region, so what the rules infer for it from the
+   region alone is what they infer from the whole graph. For the other acts of the region (an
+   act of a state of ``P`` against one outside it, for solidarity) the region holds less than the
+   graph, but the same before and after the change: they infer the same twice, which cancels.
+3. Two stores in memory hold the region as the run saw it and as it is now, with every resource
+   the region's triples name (walked to closure), the states, organisations and memberships,
+   the ontology, its compiled schema and the run's node. The OWL rules and the temporal rules
+   but the chains run in each: the files and native steps of a full run.
+4. What the second infers and the first does not is written into the inferred graph; what the
+   first infers and the second does not is removed, except a type that something outside the
+   region still gives (an act elsewhere naming the same source): each removed type is checked
+   against its premises in the store (domain, range, subclass) and put back if one holds.
+5. Chains are connected sets of linked acts and reach beyond any region: those of the acts whose
+   links changed are recomputed whole from their links in the store (chains.py), and their OWL
+   consequences by 3-4 again.
+
+Anything else is a full run (``why_not``): no current run, other windows, another version of the
+software or of the ontology, changed states, organisations or memberships, a region of more than
+a quarter of the acts, a remote store. tests/test_incremental.py compares the two after each act
+of the shipped episodes and of synthetic records is added, changed or removed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+import pyoxigraph as ox
+
+from .. import __version__
+from ..namespaces import DG, ID, Graphs
+from ..store.base import GraphStore
+from ..store.embedded import EmbeddedStore
+from .changelog import DROP_LOG, Changes, Description, Descriptions, act_of, kind, logged
+from .chains import CHAIN_RULES, chain_triples_around
+from .engine import Rule, apply_once, owl_closure
+from .region import region as find_region
+from .tbox import compile_schema
+from .working_copy import run_quads
+
+#: changes the region covers: the acts, what describes one act, and resources only acts name
+_REGIONAL = {"act", "figure", "citation", "source", "episode", "dyad"}
+#: kinds read by the rules only through the acts that name them: new ones are regional too
+_REGIONAL_WHEN_NEW = {"mission", "person", "post", "tenure", "coalition"}
+#: what every region holds whole (few: solidarity joins the memberships of any two states)
+_ENTITIES = (DG.State, DG.InternationalOrganisation, DG.Membership)
+#: why a store never reasoned gets a full run (the usual case, not worth telling)
+NO_RUN = "the store holds no reasoning run to update"
+#: kinds no temporal rule reads: left out of the region's stores
+_UNREAD = {"source", "citation", "episode"}
+#: the OWL rule whose consequences the temporal rules read (conciliatory acts, by subclass)
+_TYPES_THE_RULES_READ = "cax-sco"
+#: a region of more than this share of the acts costs more than a full run
+LARGEST_REGION = 0.25
+
+_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_ACTOR, _TARGET = ox.NamedNode(str(DG.actor)), ox.NamedNode(str(DG.target))
+_DAY = ox.NamedNode(str(DG.announcementDay))
+_ASSERTED, _INFERRED = ox.NamedNode(str(Graphs.ASSERTED)), ox.NamedNode(str(Graphs.INFERRED))
+_SCHEMA = (ox.NamedNode(str(Graphs.ONTOLOGY)), ox.NamedNode(str(Graphs.TBOX)))
+_PROVENANCE = ox.NamedNode(str(Graphs.PROVENANCE))
+
+_COUNT_ACTS = """
+PREFIX dg: <https://w3id.org/diplograph/ontology#>
+SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://w3id.org/diplograph/graph/asserted> { ?act dg:announcementDay ?day } }"""
+_CURRENT_RUN = """
+PREFIX dg: <https://w3id.org/diplograph/ontology#>
+SELECT ?run ?window ?solidarity ?version ?temporal WHERE { GRAPH <https://w3id.org/diplograph/graph/provenance> {
+  ?run a dg:ReasoningRun ; dg:isCurrentRun true .
+  OPTIONAL { ?run dg:windowDays ?window } OPTIONAL { ?run dg:solidarityWindowDays ?solidarity }
+  OPTIONAL { ?run dg:softwareVersion ?version } OPTIONAL { ?run dg:temporalRules ?temporal }
+} }"""
+#: the premises of the OWL rules (ontology/rules/owl) for a triple ?x ?q ?y, in the store: for a
+#: type (?q rdf:type, ?y the class), a triple whose property has it as domain or range, or a type
+#: that is a subclass of it (prp-dom, prp-rng, cax-sco; the compiled schema holds the closures);
+#: for a property, a subproperty, an inverse, a symmetric one, a chain of two, a sameAs the other
+#: way (prp-spo1, prp-inv, prp-symp, prp-spo2, eq-sym)
+_TYPE_GIVEN = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+ASK {
+  { GRAPH <https://w3id.org/diplograph/graph/tbox> { ?p rdfs:domain ?y }
+    { GRAPH <https://w3id.org/diplograph/graph/asserted> { ?x ?p ?any } }
+    UNION { GRAPH <https://w3id.org/diplograph/graph/inferred> { ?x ?p ?any } } }
+  UNION
+  { GRAPH <https://w3id.org/diplograph/graph/tbox> { ?p rdfs:range ?y }
+    { GRAPH <https://w3id.org/diplograph/graph/asserted> { ?any ?p ?x } }
+    UNION { GRAPH <https://w3id.org/diplograph/graph/inferred> { ?any ?p ?x } } }
+  UNION
+  { GRAPH <https://w3id.org/diplograph/graph/tbox> { ?sub rdfs:subClassOf ?y } FILTER (?sub != ?y)
+    { GRAPH <https://w3id.org/diplograph/graph/asserted> { ?x a ?sub } }
+    UNION { GRAPH <https://w3id.org/diplograph/graph/inferred> { ?x a ?sub } } }
+}"""
+_PROPERTY_GIVEN = """
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+ASK {
+  { GRAPH <https://w3id.org/diplograph/graph/tbox> { ?sub rdfs:subPropertyOf ?q } FILTER (?sub != ?q)
+    { GRAPH <https://w3id.org/diplograph/graph/asserted> { ?x ?sub ?y } }
+    UNION { GRAPH <https://w3id.org/diplograph/graph/inferred> { ?x ?sub ?y } } }
+  UNION
+  { GRAPH <https://w3id.org/diplograph/graph/tbox> { ?p owl:inverseOf ?q }
+    { GRAPH <https://w3id.org/diplograph/graph/asserted> { ?y ?p ?x } }
+    UNION { GRAPH <https://w3id.org/diplograph/graph/inferred> { ?y ?p ?x } } }
+  UNION
+  { GRAPH <https://w3id.org/diplograph/graph/tbox> { ?q a owl:SymmetricProperty }
+    { GRAPH <https://w3id.org/diplograph/graph/asserted> { ?y ?q ?x } }
+    UNION { GRAPH <https://w3id.org/diplograph/graph/inferred> { ?y ?q ?x } } }
+  UNION
+  { GRAPH <https://w3id.org/diplograph/graph/tbox> {
+      ?q owl:propertyChainAxiom ?list . ?list rdf:first ?p1 ; rdf:rest ?rest . ?rest rdf:first ?p2 ; rdf:rest rdf:nil }
+    { GRAPH <https://w3id.org/diplograph/graph/asserted> { ?x ?p1 ?middle } }
+    UNION { GRAPH <https://w3id.org/diplograph/graph/inferred> { ?x ?p1 ?middle } }
+    { GRAPH <https://w3id.org/diplograph/graph/asserted> { ?middle ?p2 ?y } }
+    UNION { GRAPH <https://w3id.org/diplograph/graph/inferred> { ?middle ?p2 ?y } } }
+  UNION
+  { FILTER (?q = owl:sameAs)
+    { GRAPH <https://w3id.org/diplograph/graph/asserted> { ?y owl:sameAs ?x } }
+    UNION { GRAPH <https://w3id.org/diplograph/graph/inferred> { ?y owl:sameAs ?x } } }
+}"""
+
+
+@dataclass
+class Plan:
+    """An update the log allows: the changes, the acts to reason over again and the run's node."""
+
+    changes: Changes
+    changed: set[ox.NamedNode]
+    region: set[ox.NamedNode]
+    now: Descriptions
+    run: ox.NamedNode
+
+
+@dataclass
+class Update:
+    changed: int
+    region_acts: int
+    added: int
+    removed: int
+    #: the subjects of what was added, and the resources that changed: what the consistency
+    #: checks look at again
+    touched: set[ox.NamedNode]
+
+
+def plan(store: GraphStore, *, retaliation_days: int, solidarity_days: int, temporal: bool) -> Plan | str:
+    """The update that brings the store's inferences up to date, or why a full run is needed."""
+    if not isinstance(store, EmbeddedStore):
+        return "the store is remote: its inferences are recomputed whole"
+    runs = store.select(_CURRENT_RUN).rows
+    if len(runs) != 1:
+        return NO_RUN if not runs else "the store holds several current runs"
+    run, window, solidarity, version, with_temporal = runs[0]
+    if (window is None or solidarity is None
+            or (int(window.toPython()), int(solidarity.toPython())) != (retaliation_days, solidarity_days)):
+        return "the windows differ from those of the last run"
+    if version is None or str(version) != __version__:
+        return "the last run was made by another version of Diplograph"
+    if with_temporal is None or bool(with_temporal.toPython()) != temporal:
+        return "the last run applied other rules"
+    engine = store.engine
+    if next(iter(engine.quads_for_pattern(None, None, None, _INFERRED)), None) is None:
+        return "the store holds the last run's node but none of its inferences"
+    if compile_schema(store):
+        return "the ontology changed since the last run"
+    now = Descriptions(engine)
+    changes = logged(engine, now)
+    changed = changes.changed
+    for resource in changed:
+        what = kind(resource)
+        if what not in _REGIONAL and not (what in _REGIONAL_WHEN_NEW and changes.is_new(resource)):
+            return f"a {what or 'resource'} changed ({resource.value}): the rules read it for every act"
+    region = find_region(engine, changes, changed, now, retaliation_days=retaliation_days,
+                         solidarity_days=solidarity_days)
+    acts = int(store.select(_COUNT_ACTS).rows[0][0].toPython())
+    if len(region) > LARGEST_REGION * max(acts, 1):
+        return f"the changes reach {len(region):,} of {acts:,} acts: a full run is faster"
+    return Plan(changes, changed, region, now, ox.NamedNode(str(run)))
+
+
+def update(store: EmbeddedStore, plan_: Plan, *, owl: list[Rule], temporal: list[Rule] | None,
+           on_rule: Callable[[Rule, int], None] | None = None) -> Update:
+    """Bring the inferred graph up to date with what the log says changed; drops the log.
+    ``temporal``: the temporal rules the run applied (None: OWL only)."""
+    engine = store.engine
+    changes, now = plan_.changes, plan_.now
+
+    def before(resource: ox.NamedNode) -> Description:
+        return changes.before[resource] if resource in changes.before else now(resource)
+
+    def after(resource: ox.NamedNode) -> Description:
+        return changes.after[resource] if resource in changes.after else now(resource)
+
+    fixed = [q for graph in _SCHEMA for q in engine.quads_for_pattern(None, None, None, graph)]
+    fixed.extend(run_quads(engine))
+    then: set[ox.Triple] = set()
+    now_: set[ox.Triple] = set()
+    if temporal is not None:
+        entities = {q.subject for kind_ in _ENTITIES
+                    for q in engine.quads_for_pattern(None, _TYPE, ox.NamedNode(str(kind_)), _ASSERTED)}
+        resources = _named(plan_.region | plan_.changed | entities, (before, after))
+        rules = [rule for rule in temporal if not _is_chain(rule)]
+        types = [rule for rule in owl if rule.name == _TYPES_THE_RULES_READ]
+        then = _temporal_outputs(fixed, resources, before, rules, types, on_rule)
+        now_ = _temporal_outputs(fixed, resources, after, rules, types, on_rule)
+    # the OWL consequences of what changed: the resources the log names, and every subject of a
+    # temporal triple that changed, each with all its triples before and after
+    subjects = plan_.changed | {t.subject for t in then ^ now_}
+    added, removed = _consequences_changed(
+        engine, fixed, owl, on_rule,
+        old=_units(subjects, before, then), new=_units(subjects, after, now_))
+    with store.writing_inferences():
+        _write(engine, added, removed)
+        if temporal is not None:
+            acts_changed = {act for act in map(act_of, plan_.changed) if act is not None}
+            chain_added, chain_removed = _chains(engine, added | removed, acts_changed, fixed, owl, on_rule)
+            _write(engine, chain_added, chain_removed)
+            added |= chain_added
+            removed |= chain_removed
+        # what a changed resource now asserts is no longer inferred (a full run leaves asserted
+        # triples out); what it no longer asserts may still follow from the rest, and is then
+        # inferred (a dyad's reverse, still named by the reverse dyad)
+        asserted_now = {t for resource in plan_.changed for t in after(resource)}
+        asserted_then = {t for resource in plan_.changed for t in before(resource)}
+        now_asserted = {t for t in asserted_now
+                        if ox.Quad(t.subject, t.predicate, t.object, _INFERRED) in engine}
+        _write(engine, set(), now_asserted)
+        removed |= now_asserted
+        kept = _still_given(engine, removed | (asserted_then - asserted_now))
+        removed -= kept
+        added |= kept
+        stamp = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+        engine.add(ox.Quad(plan_.run, ox.NamedNode(str(DG.updatedAt)),
+                           ox.Literal(stamp, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")),
+                           _PROVENANCE))
+        engine.update(DROP_LOG)
+    touched = {t.subject for t in added} | plan_.changed
+    return Update(len(plan_.changed), len(plan_.region), len(added), len(removed), touched)
+
+
+def _is_chain(rule: Rule) -> bool:
+    return rule.name in CHAIN_RULES or any(part.name in CHAIN_RULES for part in rule.stands_for)
+
+
+def _named(start: set[ox.NamedNode], versions) -> set[ox.NamedNode]:
+    """``start`` and every minted resource their triples name, in either version, to closure,
+    but for what no temporal rule reads (sources, citations, episodes)."""
+    seen, todo = set(start), list(start)
+    while todo:
+        resource = todo.pop()
+        for version in versions:
+            for triple in version(resource):
+                term = triple.object
+                if (isinstance(term, ox.NamedNode) and term not in seen and term.value.startswith(ID)
+                        and kind(term) not in _UNREAD):
+                    seen.add(term)
+                    todo.append(term)
+    return seen
+
+
+def _memory_store(fixed: list[ox.Quad], asserted: Iterable[ox.Triple] = (),
+                  inferred: Iterable[ox.Triple] = ()) -> EmbeddedStore:
+    region = EmbeddedStore(None)
+    region.engine.extend(fixed)
+    region.engine.extend(ox.Quad(t.subject, t.predicate, t.object, _ASSERTED) for t in asserted)
+    region.engine.extend(ox.Quad(t.subject, t.predicate, t.object, _INFERRED) for t in inferred)
+    return region
+
+
+def _inferred(region: EmbeddedStore) -> set[ox.Triple]:
+    return {quad.triple for quad in region.engine.quads_for_pattern(None, None, None, _INFERRED)}
+
+
+def _temporal_outputs(fixed: list[ox.Quad], resources: set[ox.NamedNode], describe: Callable[[ox.NamedNode], Description],
+                      rules: list[Rule], types: list[Rule], on_rule: Callable[[Rule, int], None] | None) -> set[ox.Triple]:
+    """What the temporal rules (but the chains) infer from the region in one version."""
+    region = _memory_store(fixed, (t for resource in resources for t in describe(resource)))
+    # the one OWL consequence the temporal rules read: the acts' types by subclass (conciliatory)
+    owl_closure(region, types, on_rule=on_rule)
+    read = _inferred(region)
+    apply_once(region, rules, on_rule=on_rule)
+    return _inferred(region) - read
+
+
+def _units(subjects: set[ox.NamedNode], describe: Callable[[ox.NamedNode], Description],
+           temporal: set[ox.Triple]) -> tuple[list[ox.Triple], list[ox.Triple]]:
+    """The asserted triples of ``subjects`` in one version, and the temporal rules' triples of them."""
+    return ([t for subject in subjects for t in describe(subject)],
+            [t for t in temporal if t.subject in subjects])
+
+
+def _consequences_changed(engine: ox.Store, fixed: list[ox.Quad], owl: list[Rule],
+                          on_rule: Callable[[Rule, int], None] | None, *,
+                          old: tuple[list[ox.Triple], list[ox.Triple]], new: tuple[list[ox.Triple], list[ox.Triple]]
+                          ) -> tuple[set[ox.Triple], set[ox.Triple]]:
+    """What to add to the inferred graph and what to remove, from the triples of the changed
+    subjects before and after (asserted, and inferred by the temporal rules): each version closed
+    by the OWL rules in a store of its own. Every OWL rule here draws a triple from one triple, or
+    (chains of properties, functional properties) from triples of one subject, so the closure of
+    the whole graph is the union of the closures of its subjects: what the changed subjects' closure
+    loses may still follow from another subject, which ``_still_given`` checks."""
+    closed = []
+    for asserted, inferred in (old, new):
+        region = _memory_store(fixed, asserted, inferred)
+        owl_closure(region, owl, on_rule=on_rule)
+        closed.append(_inferred(region))
+    then, now = closed
+    # a triple asserted in the store is not inferred, as in a full run (whose rules leave it out)
+    added = {t for t in now - then
+             if ox.Quad(t.subject, t.predicate, t.object, _ASSERTED) not in engine}
+    return added, then - now
+
+
+def _write(engine: ox.Store, added: set[ox.Triple], removed: set[ox.Triple]) -> None:
+    for triple in removed:
+        engine.remove(ox.Quad(triple.subject, triple.predicate, triple.object, _INFERRED))
+    engine.extend(ox.Quad(t.subject, t.predicate, t.object, _INFERRED) for t in added)
+
+
+def _chains(engine: ox.Store, changed: set[ox.Triple], acts_changed: set[ox.NamedNode], fixed: list[ox.Quad],
+            owl: list[Rule], on_rule: Callable[[Rule, int], None] | None) -> tuple[set[ox.Triple], set[ox.Triple]]:
+    """The chains of the acts whose links ``changed`` and of the changed acts, recomputed, with
+    their OWL consequences: what to add to the inferred graph and what to remove."""
+    around = chain_triples_around(engine, changed, acts_changed)
+    if around is None:
+        return set(), set()
+    old, new = set(around[1]), set(around[2])
+    subjects = {t.subject for t in old ^ new}
+    return _consequences_changed(engine, fixed, owl, on_rule,
+                                 old=([], [t for t in old if t.subject in subjects]),
+                                 new=([], [t for t in new if t.subject in subjects]))
+
+
+def _still_given(engine: ox.Store, removed: set[ox.Triple]) -> set[ox.Triple]:
+    """The removed triples that a premise left in the store still gives, by the OWL rule that
+    would draw them (to closure: a triple put back can be the premise of another), put back;
+    never one the store asserts (a full run leaves those out of the inferred graph)."""
+    kept: set[ox.Triple] = set()
+    left = {t for t in removed if ox.Quad(t.subject, t.predicate, t.object, _ASSERTED) not in engine}
+    while True:
+        given = {t for t in left if _given(engine, t)}
+        if not given:
+            return kept
+        engine.extend(ox.Quad(t.subject, t.predicate, t.object, _INFERRED) for t in given)
+        kept |= given
+        left -= given
+
+
+def _given(engine: ox.Store, triple: ox.Triple) -> bool:
+    ends = {ox.Variable("x"): triple.subject, ox.Variable("y"): triple.object}
+    if triple.predicate == _TYPE:
+        return bool(engine.query(_TYPE_GIVEN, substitutions=ends))
+    return bool(engine.query(_PROPERTY_GIVEN, substitutions={**ends, ox.Variable("q"): triple.predicate}))

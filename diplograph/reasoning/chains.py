@@ -39,6 +39,18 @@ _TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _CHAIN = ox.NamedNode(str(DG.Chain))
 _LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 _FOLLOWED = (ox.NamedNode(str(DG.retaliatesFor)), ox.NamedNode(str(DG.followsInSolidarity)))
+#: the acts of a chain with their days, and their links (a chain's acts link only among themselves)
+_MEMBERS = """
+PREFIX dg: <https://w3id.org/diplograph/ontology#>
+SELECT ?chain ?act ?day WHERE {
+  GRAPH <https://w3id.org/diplograph/graph/inferred> { ?act dg:inChain ?chain }
+  OPTIONAL { GRAPH <https://w3id.org/diplograph/graph/asserted> { ?act dg:announcementDay ?day } }
+}"""
+_MEMBERS_LINKS = """
+PREFIX dg: <https://w3id.org/diplograph/ontology#>
+SELECT ?chain ?act ?other WHERE {
+  GRAPH <https://w3id.org/diplograph/graph/inferred> { ?act dg:inChain ?chain ; dg:retaliatesFor|dg:followsInSolidarity ?other }
+}"""
 _DAY = ox.NamedNode(str(DG.announcementDay))
 _ASSERTED, _INFERRED = ox.NamedNode(str(Graphs.ASSERTED)), ox.NamedNode(str(Graphs.INFERRED))
 
@@ -117,14 +129,24 @@ def chain_triples_around(engine: ox.Store, changed: set[ox.Triple], acts_changed
     chains = {q.object for act in ends for q in engine.quads_for_pattern(act, _IN_CHAIN, None, _INFERRED)}
     acts = set(ends)
     old: list[ox.Triple] = []
+    links: list[tuple[str, str]] = []
+    key: dict[str, str] = {}
+    # a chain's members, their links and days read by joins in the engine: a chain can hold
+    # thousands of acts, and a look-up per act and property from Python costs several times more
     for chain in chains:
-        for quad in engine.quads_for_pattern(None, _IN_CHAIN, chain, _INFERRED):
-            acts.add(quad.subject)
-            old.append(quad.triple)
         old.extend(q.triple for q in engine.quads_for_pattern(chain, _TYPE, _CHAIN, _INFERRED))
         old.extend(q.triple for q in engine.quads_for_pattern(chain, _LABEL, None, _INFERRED))
-    links = [(q.subject.value, q.object.value) for act in acts for link in _FOLLOWED
-             for q in engine.quads_for_pattern(act, link, None, _INFERRED)]
-    key = {act.value: f"{q.object.value}|{_id(act.value)}" for act in acts
-           for q in engine.quads_for_pattern(act, _DAY, None, _ASSERTED)}
+        for row in engine.query(_MEMBERS, substitutions={ox.Variable("chain"): chain}):
+            act = row["act"]
+            acts.add(act)
+            old.append(ox.Triple(act, _IN_CHAIN, chain))
+            if row["day"] is not None:
+                key[act.value] = f"{row['day'].value}|{_id(act.value)}"
+        links.extend((row["act"].value, row["other"].value)
+                     for row in engine.query(_MEMBERS_LINKS, substitutions={ox.Variable("chain"): chain}))
+    for act in ends:
+        links.extend((act.value, q.object.value) for link in _FOLLOWED
+                     for q in engine.quads_for_pattern(act, link, None, _INFERRED))
+        key.update((act.value, f"{q.object.value}|{_id(act.value)}")
+                   for q in engine.quads_for_pattern(act, _DAY, None, _ASSERTED))
     return acts, old, chain_triples(earliest_of_each(links, key))

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 
@@ -45,7 +45,7 @@ from ..store.base import GraphStore
 from ..store.embedded import EmbeddedStore
 from .changelog import DROP_LOG, Changes, Description, Descriptions, act_of, kind, logged
 from .chains import CHAIN_RULES, chain_triples_around
-from .engine import Rule, apply_once, owl_closure
+from .engine import Rule, apply_once, inferred_size, owl_closure
 from .region import region as find_region
 from .tbox import compile_schema
 from .working_copy import run_quads
@@ -71,6 +71,9 @@ _DAY = ox.NamedNode(str(DG.announcementDay))
 _ASSERTED, _INFERRED = ox.NamedNode(str(Graphs.ASSERTED)), ox.NamedNode(str(Graphs.INFERRED))
 _SCHEMA = (ox.NamedNode(str(Graphs.ONTOLOGY)), ox.NamedNode(str(Graphs.TBOX)))
 _PROVENANCE = ox.NamedNode(str(Graphs.PROVENANCE))
+_SIZE = ox.NamedNode(str(DG.inferredTriples))
+_DATE_TIME = ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")
+_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 
 _COUNT_ACTS = """
 PREFIX dg: <https://w3id.org/diplograph/ontology#>
@@ -152,6 +155,8 @@ class Update:
     #: the subjects of what was added, and the resources that changed: what the consistency
     #: checks look at again
     touched: set[ox.NamedNode]
+    #: triples in the inferred graph now
+    inferred_triples: int
 
 
 def plan(store: GraphStore, *, retaliation_days: int, solidarity_days: int, temporal: bool) -> Plan | str:
@@ -220,12 +225,13 @@ def update(store: EmbeddedStore, plan_: Plan, *, owl: list[Rule], temporal: list
     added, removed = _consequences_changed(
         engine, fixed, owl, on_rule,
         old=_units(subjects, before, then), new=_units(subjects, after, now_))
+    size = _inferred_triples(store, plan_.run)
     with store.writing_inferences():
-        _write(engine, added, removed)
+        size += _write(engine, added, removed)
         if temporal is not None:
             acts_changed = {act for act in map(act_of, plan_.changed) if act is not None}
             chain_added, chain_removed = _chains(engine, added | removed, acts_changed, fixed, owl, on_rule)
-            _write(engine, chain_added, chain_removed)
+            size += _write(engine, chain_added, chain_removed)
             added |= chain_added
             removed |= chain_removed
         # what a changed resource now asserts is no longer inferred (a full run leaves asserted
@@ -233,20 +239,27 @@ def update(store: EmbeddedStore, plan_: Plan, *, owl: list[Rule], temporal: list
         # inferred (a dyad's reverse, still named by the reverse dyad)
         asserted_now = {t for resource in plan_.changed for t in after(resource)}
         asserted_then = {t for resource in plan_.changed for t in before(resource)}
-        now_asserted = {t for t in asserted_now
-                        if ox.Quad(t.subject, t.predicate, t.object, _INFERRED) in engine}
-        _write(engine, set(), now_asserted)
-        removed |= now_asserted
-        kept = _still_given(engine, removed | (asserted_then - asserted_now))
+        size += _write(engine, set(), asserted_now)
+        removed |= asserted_now
+        kept, grown = _still_given(engine, removed | (asserted_then - asserted_now))
+        size += grown
         removed -= kept
         added |= kept
         stamp = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-        engine.add(ox.Quad(plan_.run, ox.NamedNode(str(DG.updatedAt)),
-                           ox.Literal(stamp, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")),
-                           _PROVENANCE))
+        engine.add(ox.Quad(plan_.run, ox.NamedNode(str(DG.updatedAt)), ox.Literal(stamp, datatype=_DATE_TIME), _PROVENANCE))
+        for quad in list(engine.quads_for_pattern(plan_.run, _SIZE, None, _PROVENANCE)):
+            engine.remove(quad)
+        engine.add(ox.Quad(plan_.run, _SIZE, ox.Literal(str(size), datatype=_INTEGER), _PROVENANCE))
         engine.update(DROP_LOG)
     touched = {t.subject for t in added} | plan_.changed
-    return Update(len(plan_.changed), len(plan_.region), len(added), len(removed), touched)
+    return Update(len(plan_.changed), len(plan_.region), len(added), len(removed), touched, size)
+
+
+def _inferred_triples(store: EmbeddedStore, run: ox.NamedNode) -> int:
+    """The size of the inferred graph, as the run's node records it (else counted: a store
+    reasoned by an earlier version)."""
+    recorded = [q.object.value for q in store.engine.quads_for_pattern(run, _SIZE, None, _PROVENANCE)]
+    return int(recorded[0]) if len(recorded) == 1 else inferred_size(store)
 
 
 def _is_chain(rule: Rule) -> bool:
@@ -322,10 +335,19 @@ def _consequences_changed(engine: ox.Store, fixed: list[ox.Quad], owl: list[Rule
     return added, then - now
 
 
-def _write(engine: ox.Store, added: set[ox.Triple], removed: set[ox.Triple]) -> None:
-    for triple in removed:
-        engine.remove(ox.Quad(triple.subject, triple.predicate, triple.object, _INFERRED))
-    engine.extend(ox.Quad(t.subject, t.predicate, t.object, _INFERRED) for t in added)
+def _write(engine: ox.Store, added: set[ox.Triple], removed: set[ox.Triple]) -> int:
+    """Remove and add to the inferred graph; returns by how many triples it grew (those it held
+    already, or did not hold, left out: the run keeps the size of its graph)."""
+    gone = [quad for quad in _quads(removed, _INFERRED) if quad in engine]
+    for quad in gone:
+        engine.remove(quad)
+    new = [quad for quad in _quads(added, _INFERRED) if quad not in engine]
+    engine.extend(new)
+    return len(new) - len(gone)
+
+
+def _quads(triples: Iterable[ox.Triple], graph: ox.NamedNode) -> Iterator[ox.Quad]:
+    return (ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
 
 
 def _chains(engine: ox.Store, changed: set[ox.Triple], acts_changed: set[ox.NamedNode], fixed: list[ox.Quad],
@@ -342,17 +364,19 @@ def _chains(engine: ox.Store, changed: set[ox.Triple], acts_changed: set[ox.Name
                                  new=([], [t for t in new if t.subject in subjects]))
 
 
-def _still_given(engine: ox.Store, removed: set[ox.Triple]) -> set[ox.Triple]:
+def _still_given(engine: ox.Store, removed: set[ox.Triple]) -> tuple[set[ox.Triple], int]:
     """The removed triples that a premise left in the store still gives, by the OWL rule that
     would draw them (to closure: a triple put back can be the premise of another), put back;
-    never one the store asserts (a full run leaves those out of the inferred graph)."""
+    never one the store asserts (a full run leaves those out of the inferred graph). Returns them
+    and by how many triples the inferred graph grew."""
     kept: set[ox.Triple] = set()
+    grown = 0
     left = {t for t in removed if ox.Quad(t.subject, t.predicate, t.object, _ASSERTED) not in engine}
     while True:
         given = {t for t in left if _given(engine, t)}
         if not given:
-            return kept
-        engine.extend(ox.Quad(t.subject, t.predicate, t.object, _INFERRED) for t in given)
+            return kept, grown
+        grown += _write(engine, given, set())
         kept |= given
         left -= given
 

@@ -44,8 +44,10 @@ from ..namespaces import DG, ID, Graphs
 from ..store.base import GraphStore
 from ..store.embedded import EmbeddedStore
 from .changelog import DROP_LOG, Changes, Description, Descriptions, act_of, kind, logged
-from .chains import CHAIN_RULES, chain_triples_around
+from .chain_update import chain_changes
+from .chains import CHAIN_RULES
 from .engine import Rule, apply_once, inferred_size, owl_closure
+from .premises import still_given
 from .region import region as find_region
 from .tbox import compile_schema
 from .working_copy import run_quads
@@ -85,56 +87,6 @@ SELECT ?run ?window ?solidarity ?version ?temporal WHERE { GRAPH <https://w3id.o
   OPTIONAL { ?run dg:windowDays ?window } OPTIONAL { ?run dg:solidarityWindowDays ?solidarity }
   OPTIONAL { ?run dg:softwareVersion ?version } OPTIONAL { ?run dg:temporalRules ?temporal }
 } }"""
-#: the premises of the OWL rules (ontology/rules/owl) for a triple ?x ?q ?y, in the store: for a
-#: type (?q rdf:type, ?y the class), a triple whose property has it as domain or range, or a type
-#: that is a subclass of it (prp-dom, prp-rng, cax-sco; the compiled schema holds the closures);
-#: for a property, a subproperty, an inverse, a symmetric one, a chain of two, a sameAs the other
-#: way (prp-spo1, prp-inv, prp-symp, prp-spo2, eq-sym)
-_TYPE_GIVEN = """
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-ASK {
-  { GRAPH <https://w3id.org/diplograph/graph/tbox> { ?p rdfs:domain ?y }
-    { GRAPH <https://w3id.org/diplograph/graph/asserted> { ?x ?p ?any } }
-    UNION { GRAPH <https://w3id.org/diplograph/graph/inferred> { ?x ?p ?any } } }
-  UNION
-  { GRAPH <https://w3id.org/diplograph/graph/tbox> { ?p rdfs:range ?y }
-    { GRAPH <https://w3id.org/diplograph/graph/asserted> { ?any ?p ?x } }
-    UNION { GRAPH <https://w3id.org/diplograph/graph/inferred> { ?any ?p ?x } } }
-  UNION
-  { GRAPH <https://w3id.org/diplograph/graph/tbox> { ?sub rdfs:subClassOf ?y } FILTER (?sub != ?y)
-    { GRAPH <https://w3id.org/diplograph/graph/asserted> { ?x a ?sub } }
-    UNION { GRAPH <https://w3id.org/diplograph/graph/inferred> { ?x a ?sub } } }
-}"""
-_PROPERTY_GIVEN = """
-PREFIX owl: <http://www.w3.org/2002/07/owl#>
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-ASK {
-  { GRAPH <https://w3id.org/diplograph/graph/tbox> { ?sub rdfs:subPropertyOf ?q } FILTER (?sub != ?q)
-    { GRAPH <https://w3id.org/diplograph/graph/asserted> { ?x ?sub ?y } }
-    UNION { GRAPH <https://w3id.org/diplograph/graph/inferred> { ?x ?sub ?y } } }
-  UNION
-  { GRAPH <https://w3id.org/diplograph/graph/tbox> { ?p owl:inverseOf ?q }
-    { GRAPH <https://w3id.org/diplograph/graph/asserted> { ?y ?p ?x } }
-    UNION { GRAPH <https://w3id.org/diplograph/graph/inferred> { ?y ?p ?x } } }
-  UNION
-  { GRAPH <https://w3id.org/diplograph/graph/tbox> { ?q a owl:SymmetricProperty }
-    { GRAPH <https://w3id.org/diplograph/graph/asserted> { ?y ?q ?x } }
-    UNION { GRAPH <https://w3id.org/diplograph/graph/inferred> { ?y ?q ?x } } }
-  UNION
-  { GRAPH <https://w3id.org/diplograph/graph/tbox> {
-      ?q owl:propertyChainAxiom ?list . ?list rdf:first ?p1 ; rdf:rest ?rest . ?rest rdf:first ?p2 ; rdf:rest rdf:nil }
-    { GRAPH <https://w3id.org/diplograph/graph/asserted> { ?x ?p1 ?middle } }
-    UNION { GRAPH <https://w3id.org/diplograph/graph/inferred> { ?x ?p1 ?middle } }
-    { GRAPH <https://w3id.org/diplograph/graph/asserted> { ?middle ?p2 ?y } }
-    UNION { GRAPH <https://w3id.org/diplograph/graph/inferred> { ?middle ?p2 ?y } } }
-  UNION
-  { FILTER (?q = owl:sameAs)
-    { GRAPH <https://w3id.org/diplograph/graph/asserted> { ?y owl:sameAs ?x } }
-    UNION { GRAPH <https://w3id.org/diplograph/graph/inferred> { ?y owl:sameAs ?x } } }
-}"""
-
-
 @dataclass
 class Plan:
     """An update the log allows: the changes, the acts to reason over again and the run's node."""
@@ -230,7 +182,7 @@ def update(store: EmbeddedStore, plan_: Plan, *, owl: list[Rule], temporal: list
         size += _write(engine, added, removed)
         if temporal is not None:
             acts_changed = {act for act in map(act_of, plan_.changed) if act is not None}
-            chain_added, chain_removed = _chains(engine, added | removed, acts_changed, fixed, owl, on_rule)
+            chain_added, chain_removed = _chains(engine, added, removed, acts_changed, fixed, owl, on_rule)
             size += _write(engine, chain_added, chain_removed)
             added |= chain_added
             removed |= chain_removed
@@ -241,7 +193,7 @@ def update(store: EmbeddedStore, plan_: Plan, *, owl: list[Rule], temporal: list
         asserted_then = {t for resource in plan_.changed for t in before(resource)}
         size += _write(engine, set(), asserted_now)
         removed |= asserted_now
-        kept, grown = _still_given(engine, removed | (asserted_then - asserted_now))
+        kept, grown = still_given(engine, removed | (asserted_then - asserted_now))
         size += grown
         removed -= kept
         added |= kept
@@ -322,7 +274,7 @@ def _consequences_changed(engine: ox.Store, fixed: list[ox.Quad], owl: list[Rule
     by the OWL rules in a store of its own. Every OWL rule here draws a triple from one triple, or
     (chains of properties, functional properties) from triples of one subject, so the closure of
     the whole graph is the union of the closures of its subjects: what the changed subjects' closure
-    loses may still follow from another subject, which ``_still_given`` checks."""
+    loses may still follow from another subject, which premises.still_given checks."""
     closed = []
     for asserted, inferred in (old, new):
         region = _memory_store(fixed, asserted, inferred)
@@ -350,39 +302,17 @@ def _quads(triples: Iterable[ox.Triple], graph: ox.NamedNode) -> Iterator[ox.Qua
     return (ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
 
 
-def _chains(engine: ox.Store, changed: set[ox.Triple], acts_changed: set[ox.NamedNode], fixed: list[ox.Quad],
-            owl: list[Rule], on_rule: Callable[[Rule, int], None] | None) -> tuple[set[ox.Triple], set[ox.Triple]]:
-    """The chains of the acts whose links ``changed`` and of the changed acts, recomputed, with
-    their OWL consequences: what to add to the inferred graph and what to remove."""
-    around = chain_triples_around(engine, changed, acts_changed)
-    if around is None:
+def _chains(engine: ox.Store, added: set[ox.Triple], removed: set[ox.Triple], acts_changed: set[ox.NamedNode],
+            fixed: list[ox.Quad], owl: list[Rule], on_rule: Callable[[Rule, int], None] | None
+            ) -> tuple[set[ox.Triple], set[ox.Triple]]:
+    """The chains of the acts whose links changed (``added``, ``removed``) and of the changed
+    acts, brought up to date (chain_update.py), with their OWL consequences: what to add to the
+    inferred graph and what to remove."""
+    changes = chain_changes(engine, added, removed, acts_changed)
+    if changes is None:
         return set(), set()
-    old, new = set(around[1]), set(around[2])
+    old, new = set(changes[0]), set(changes[1])
     subjects = {t.subject for t in old ^ new}
     return _consequences_changed(engine, fixed, owl, on_rule,
                                  old=([], [t for t in old if t.subject in subjects]),
                                  new=([], [t for t in new if t.subject in subjects]))
-
-
-def _still_given(engine: ox.Store, removed: set[ox.Triple]) -> tuple[set[ox.Triple], int]:
-    """The removed triples that a premise left in the store still gives, by the OWL rule that
-    would draw them (to closure: a triple put back can be the premise of another), put back;
-    never one the store asserts (a full run leaves those out of the inferred graph). Returns them
-    and by how many triples the inferred graph grew."""
-    kept: set[ox.Triple] = set()
-    grown = 0
-    left = {t for t in removed if ox.Quad(t.subject, t.predicate, t.object, _ASSERTED) not in engine}
-    while True:
-        given = {t for t in left if _given(engine, t)}
-        if not given:
-            return kept, grown
-        grown += _write(engine, given, set())
-        kept |= given
-        left -= given
-
-
-def _given(engine: ox.Store, triple: ox.Triple) -> bool:
-    ends = {ox.Variable("x"): triple.subject, ox.Variable("y"): triple.object}
-    if triple.predicate == _TYPE:
-        return bool(engine.query(_TYPE_GIVEN, substitutions=ends))
-    return bool(engine.query(_PROPERTY_GIVEN, substitutions={**ends, ox.Variable("q"): triple.predicate}))

@@ -2,33 +2,24 @@
 changed are recomputed, and only the difference is written into the inferred graph.
 
 A load into a reasoned store logs every resource it touches and what the current run saw of it
-(sparql/log_changes.ru, read by changelog.py). From that log:
+(sparql/commit_load.ru, read by changelog.py). From that log:
 
-1. The acts that changed (an act's figures and citations count as the act) and the states at
-   either end of them, before and after: ``P``. The region is every act with a state of ``P``
-   at either end.
-2. Every rule reads, for one act, only acts of its dyad (retaliation, levels), acts against its
-   target (solidarity) and the states, organisations and memberships. For an act with a state
-   of ``P`` at either end all of those are in the region, so what the rules infer for it from the
-   region alone is what they infer from the whole graph. For the other acts of the region (an
-   act of a state of ``P`` against one outside it, for solidarity) the region holds less than the
-   graph, but the same before and after the change: they infer the same twice, which cancels.
-3. Two stores in memory hold the region as the run saw it and as it is now, with every resource
-   the region's triples name (walked to closure), the states, organisations and memberships,
-   the ontology, its compiled schema and the run's node. The OWL rules and the temporal rules
-   but the chains run in each: the files and native steps of a full run.
-4. What the second infers and the first does not is written into the inferred graph; what the
-   first infers and the second does not is removed, except a type that something outside the
-   region still gives (an act elsewhere naming the same source): each removed type is checked
-   against its premises in the store (domain, range, subclass) and put back if one holds.
-5. Chains are connected sets of linked acts and reach beyond any region: those of the acts whose
-   links changed are recomputed whole from their links in the store (chains.py), and their OWL
-   consequences by 3-4 again.
+1. the resources whose triples changed, and the acts among them (with their figures, citations);
+2. the region (region.py): the acts whose temporal inferences a changed act can reach, and what
+   the rules read to infer them;
+3. the temporal rules but the chains run over the region as the run saw it and as it is now, in
+   two stores in memory, after cax-sco (conciliatory acts, the one OWL consequence they read);
+4. the OWL consequences of the subjects that changed (the logged resources, and the subjects of
+   the temporal triples that differ), each closed with all its triples before and after: every
+   OWL rule draws a triple from one triple or from triples of one subject, so what the
+   subjects' closure loses and another subject still gives is found by the rule's premises in
+   the store and put back (premises.py);
+5. the chains of the acts whose links changed, merged or recomputed (chain_update.py).
 
-Anything else is a full run (``why_not``): no current run, other windows, another version of the
-software or of the ontology, changed states, organisations or memberships, a region of more than
-a quarter of the acts, a remote store. tests/test_incremental.py compares the two after each act
-of the shipped episodes and of synthetic records is added, changed or removed.
+Anything else is a full run (``plan`` says why): no current run, other windows or rules, another
+version of the software or of the ontology, changed states, organisations or memberships, a
+region of more than a quarter of the acts, a remote store. docs/reasoning.md explains why the
+region is enough; tests/test_incremental.py compares updates with full runs.
 """
 
 from __future__ import annotations
@@ -238,8 +229,8 @@ def _memory_store(fixed: list[ox.Quad], asserted: Iterable[ox.Triple] = (),
                   inferred: Iterable[ox.Triple] = ()) -> EmbeddedStore:
     region = EmbeddedStore(None)
     region.engine.extend(fixed)
-    region.engine.extend(ox.Quad(t.subject, t.predicate, t.object, _ASSERTED) for t in asserted)
-    region.engine.extend(ox.Quad(t.subject, t.predicate, t.object, _INFERRED) for t in inferred)
+    region.engine.extend(_quads(asserted, _ASSERTED))
+    region.engine.extend(_quads(inferred, _INFERRED))
     return region
 
 

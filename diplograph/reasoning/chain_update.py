@@ -16,7 +16,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from ..namespaces import DG, ID, Graphs
-from .chains import chain_triples, chain_triples_around
+from .chains import chain_triples, chain_triples_around, key
 
 _FOLLOWED = (ox.NamedNode(str(DG.retaliatesFor)), ox.NamedNode(str(DG.followsInSolidarity)))
 _IN_CHAIN = ox.NamedNode(str(DG.inChain))
@@ -25,6 +25,7 @@ _TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _CHAIN = ox.NamedNode(str(DG.Chain))
 _LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 _ASSERTED, _INFERRED = ox.NamedNode(str(Graphs.ASSERTED)), ox.NamedNode(str(Graphs.INFERRED))
+
 _CHAIN_PATH, _ACT_PATH = ID + "chain/", ID + "act/"
 #: acts a search from a removed link's ends visits before it leaves the question to a whole
 #: recomputation
@@ -43,16 +44,12 @@ def chain_changes(engine: ox.Store, added: set[ox.Triple], removed: set[ox.Tripl
     fast = _merged(engine, links_added, links_removed, acts_changed)
     if fast is not None:
         return fast
-    around = chain_triples_around(engine, set(links_added) | set(links_removed), acts_changed)
-    if around is None:
-        return None
-    _, old, new = around
-    return old, new
+    return chain_triples_around(engine, set(links_added) | set(links_removed), acts_changed)
 
 
 def _key(engine: ox.Store, act: ox.NamedNode) -> str | None:
     days = [q.object.value for q in engine.quads_for_pattern(act, _DAY, None, _ASSERTED)]
-    return f"{days[0]}|{act.value[len(_ACT_PATH):]}" if len(days) == 1 and act.value.startswith(_ACT_PATH) else None
+    return key(act.value, days[0]) if len(days) == 1 and act.value.startswith(_ACT_PATH) else None
 
 
 def _chain_of(engine: ox.Store, act: ox.NamedNode) -> ox.NamedNode | None:
@@ -106,10 +103,10 @@ def _merged(engine: ox.Store, links_added: list[ox.Triple], links_removed: list[
     chain_of: dict[ox.Term, ox.NamedNode | None] = {act: _chain_of(engine, act) for act in ends}
     keys: dict[ox.Term, str] = {}
     for act in ends:
-        key = _key(engine, act)
-        if key is None:
+        found = _key(engine, act)
+        if found is None:
             return None  # an act removed, or without one day: the whole way
-        keys[act] = key
+        keys[act] = found
         chain = chain_of[act]
         if act in acts_changed and chain is not None and _root(chain) == act:
             return None  # the earliest act of a chain moved: another may be the earliest now
@@ -134,18 +131,18 @@ def _merged(engine: ox.Store, links_added: list[ox.Triple], links_removed: list[
     # each group's earliest act: of each chain its root, of each act of the group its own key
     earliest: dict[object, tuple[str, ox.NamedNode]] = {}
 
-    def offer(item: object, key: str, act: ox.NamedNode) -> None:
+    def offer(item: object, rank: str, act: ox.NamedNode) -> None:
         group = find(item)
-        if group not in earliest or key < earliest[group][0]:
-            earliest[group] = (key, act)
+        if group not in earliest or rank < earliest[group][0]:
+            earliest[group] = (rank, act)
 
     for item in list(parent):
         if isinstance(item, ox.NamedNode) and item.value.startswith(_CHAIN_PATH):
             root = _root(item)
-            key = _key(engine, root)
-            if key is None:
+            found = _key(engine, root)
+            if found is None:
                 return None
-            offer(item, key, root)
+            offer(item, found, root)
     for act in ends:
         offer(node(act), keys[act], act)
     old: list[ox.Triple] = []

@@ -83,6 +83,12 @@ def earliest_of_each(links: Iterable[tuple[str, str]], key: dict[str, str]) -> d
     return {act: root(act) for act in parent}
 
 
+def key(act: str, day: str) -> str:
+    """Rule 40's key of an act (its day number, "|", its id): compared as strings, by day, then
+    IRI; a chain is named after the act of smallest key."""
+    return f"{day}|{_id(act)}"
+
+
 def _id(act: str) -> str:
     """What follows /id/act/ in an act's IRI, as SPARQL's STRAFTER gives it ("" if absent)."""
     return act.split(_ACT_PATH, 1)[1] if _ACT_PATH in act else ""
@@ -107,17 +113,17 @@ def chain_triples(earliest: dict[str, str]) -> list[ox.Triple]:
 def infer_chains(store: GraphStore) -> int:
     """Add every linked act's chain to the inferred graph, and to graph/delta-a as new for the
     OWL rules that follow (as rule 42 does). Returns the number of chains."""
-    key = {act: f"{day}|{_id(act)}" for act, day in store.select_values(_DAYS)}
-    earliest = earliest_of_each(store.select_values(_LINKS), key)
+    keys = {act: key(act, day) for act, day in store.select_values(_DAYS)}
+    earliest = earliest_of_each(store.select_values(_LINKS), keys)
     store.add_triples(chain_triples(earliest), (Graphs.INFERRED, Graphs.DELTA_A))
     return len(set(earliest.values()))
 
 
 def chain_triples_around(engine: ox.Store, changed: set[ox.Triple], acts_changed: set[ox.NamedNode]
-                         ) -> tuple[set[ox.NamedNode], list[ox.Triple], list[ox.Triple]] | None:
+                         ) -> tuple[list[ox.Triple], list[ox.Triple]] | None:
     """After the links of ``changed`` (triples added to or removed from the inferred graph) have
-    changed in the store: the acts whose chain can differ, the chain triples the store holds for
-    them and those they have now (None when nothing can differ). A chain that gains or loses a
+    changed in the store: the chain triples the store holds for the acts whose chain can differ,
+    and those they have now (None when nothing can differ). A chain that gains or loses a
     link is the union of whole chains of before and of acts whose links changed: those chains'
     acts and the ends of the changed links are all an act's new chain can hold. The chains of
     ``acts_changed`` are recomputed too: a chain is named after its earliest act, and an act
@@ -127,10 +133,9 @@ def chain_triples_around(engine: ox.Store, changed: set[ox.Triple], acts_changed
     if not ends:
         return None
     chains = {q.object for act in ends for q in engine.quads_for_pattern(act, _IN_CHAIN, None, _INFERRED)}
-    acts = set(ends)
     old: list[ox.Triple] = []
     links: list[tuple[str, str]] = []
-    key: dict[str, str] = {}
+    keys: dict[str, str] = {}
     # a chain's members, their links and days read by joins in the engine: a chain can hold
     # thousands of acts, and a look-up per act and property from Python costs several times more
     for chain in chains:
@@ -138,15 +143,14 @@ def chain_triples_around(engine: ox.Store, changed: set[ox.Triple], acts_changed
         old.extend(q.triple for q in engine.quads_for_pattern(chain, _LABEL, None, _INFERRED))
         for row in engine.query(_MEMBERS, substitutions={ox.Variable("chain"): chain}):
             act = row["act"]
-            acts.add(act)
             old.append(ox.Triple(act, _IN_CHAIN, chain))
             if row["day"] is not None:
-                key[act.value] = f"{row['day'].value}|{_id(act.value)}"
+                keys[act.value] = key(act.value, row["day"].value)
         links.extend((row["act"].value, row["other"].value)
                      for row in engine.query(_MEMBERS_LINKS, substitutions={ox.Variable("chain"): chain}))
     for act in ends:
         links.extend((act.value, q.object.value) for link in _FOLLOWED
                      for q in engine.quads_for_pattern(act, link, None, _INFERRED))
-        key.update((act.value, f"{q.object.value}|{_id(act.value)}")
-                   for q in engine.quads_for_pattern(act, _DAY, None, _ASSERTED))
-    return acts, old, chain_triples(earliest_of_each(links, key))
+        keys.update((act.value, key(act.value, q.object.value))
+                    for q in engine.quads_for_pattern(act, _DAY, None, _ASSERTED))
+    return old, chain_triples(earliest_of_each(links, keys))

@@ -1,5 +1,5 @@
 """What loads changed since the current reasoning run, read from the log they keep
-(sparql/log_changes.ru): for every resource a load touched, its asserted triples as the run saw
+(sparql/commit_load.ru): for every resource a load touched, its asserted triples as the run saw
 them and as they are now."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pyoxigraph as ox
 
 from ..namespaces import ID, Graphs
 
-CHANGED_SINCE = ox.NamedNode("https://w3id.org/diplograph/scratch#changedSince")
+_CHANGED_SINCE = ox.NamedNode("https://w3id.org/diplograph/scratch#changedSince")
 _RESOURCES = ox.NamedNode(str(Graphs.CHANGED_RESOURCES))
 _BEFORE = ox.NamedNode(str(Graphs.CHANGED_BEFORE))
 _ASSERTED = ox.NamedNode(str(Graphs.ASSERTED))
@@ -74,7 +74,7 @@ class Changes:
 def logged(engine: ox.Store, now: Descriptions) -> Changes:
     """The changes the store's log holds (none for a store no load changed since its run)."""
     changes = Changes()
-    for quad in engine.quads_for_pattern(None, CHANGED_SINCE, None, _RESOURCES):
+    for quad in engine.quads_for_pattern(None, _CHANGED_SINCE, None, _RESOURCES):
         resource = quad.subject
         if not isinstance(resource, ox.NamedNode) or resource in changes.before:
             continue

@@ -94,7 +94,9 @@ class RuleClock:
 
     def __call__(self, rule, round_number: int) -> None:
         now = time.perf_counter()
-        self.steps.append({"rule": rule.name, "set": "owl" if rule.path.parent.name == "owl" else "temporal",
+        # a native step is of the set of the files it stands for
+        kind = "owl" if (rule.stands_for or (rule,))[0].path.parent.name == "owl" else "temporal"
+        self.steps.append({"rule": rule.name, "set": kind,
                            "round": round_number, "seconds": round(now - self.last, 4), "ended_at": time.time()})
         self.last = now
         self.recorder.set(**{self.key: self.steps})

@@ -49,6 +49,8 @@ def figures(size: dict) -> dict:
     floor_, queries, export, incremental = (_ok(size, p) for p in ("floor", "queries", "export", "incremental"))
     f["load"] = load and load["seconds"]
     f["owl"] = owl and owl["seconds"]
+    # the rules alone, in memory, as owlrl's figure is its closure alone (no parsing, no writing)
+    f["owl_rules"] = owl and owl.get("rules") and round(sum(e["seconds"] for e in owl["rules"].values()), 4) or None
     f["owlrl"] = owlrl and owlrl["seconds"]
     f["reason"] = reason and reason["seconds"]
     f["rules"] = {name: entry["seconds"] for name, entry in (reason or {}).get("rules", {}).items()}
@@ -85,6 +87,7 @@ def ratios(f: dict) -> dict:
     retaliation_first = f["rules_first_round"].get("10-retaliation-candidates")
     return {
         "owlrl_over_owl": _ratio(f["owlrl"], f["owl"]),
+        "owlrl_over_owl_rules": _ratio(f["owlrl"], f.get("owl_rules")),
         "owlrl_over_reason": _ratio(f["owlrl"], f["reason"]),
         "reason_over_floor": _ratio(f["reason"], f["floor_join"]),
         "retaliation_rule_over_floor": _ratio(retaliation_first, f["floor_join"]),
@@ -164,10 +167,15 @@ def goals(document: dict) -> list[dict]:
                   if f["reason"] and f["floor_join"]) or "not measured",
         _status(worst[0], 5) if worst else "not measured")
     ten = _at(figs, 10_000)
-    owlrl_ratio = ten and _ratio(ten["owlrl"], ten["owl"])
+    # like for like: owlrl's closure of a graph in memory against our rules over a store in
+    # memory; the stage as a whole adds the copy from disk and the writing back
+    owlrl_ratio = ten and _ratio(ten["owlrl"], ten.get("owl_rules"))
+    whole_ratio = ten and _ratio(ten["owlrl"], ten["owl"])
     agreement = next(((s["phases"].get("owlrl") or {}).get("agreement") for s in sizes if s["acts"] == 10_000), None)
     add("OWL 2 RL entailment at 10k acts at least 100x faster than owlrl's closure", "≥ 100x",
-        f"{owlrl_ratio}x (owlrl {ten['owlrl']} s, ours {ten['owl']} s)" if owlrl_ratio else "not measured",
+        f"{owlrl_ratio}x, the rules alone in memory as owlrl's closure (owlrl {ten['owlrl']} s, ours "
+        f"{ten['owl_rules']} s); {whole_ratio}x with the copy from disk and the writing back ({ten['owl']} s)"
+        if owlrl_ratio else "not measured",
         _status(owlrl_ratio, 100, smaller=False) if owlrl_ratio else "not measured")
     if agreement:
         add("... giving the same entailed triples as owlrl at 10k", "identical",
@@ -320,6 +328,8 @@ def markdown(document: dict) -> str:
             values.append(steps[index]["seconds"] if index < len(steps) else None)
         row(f"&nbsp;&nbsp;load: {re.sub(r'[0-9]+', 'N', step['step'])}", "load", values)
     row("OWL 2 RL entailment alone, to fixpoint", "owl", [f["owl"] for f in figs], "owl")
+    row("&nbsp;&nbsp;of which the rules (in memory; without the copy from disk and the writing back)", "owl",
+        [f.get("owl_rules") for f in figs])
     row("full reasoning (`reason`: OWL 2 RL + temporal rules to fixpoint, consistency)", "reason",
         [f["reason"] for f in figs], "reason")
     sets: dict[str, str] = {}
@@ -377,6 +387,7 @@ def markdown(document: dict) -> str:
               "|---|" + "---|" * len(sizes)]
     rs = [ratios(f) for f in figs]
     for key, text in (("owlrl_over_owl", "owlrl closure / our OWL 2 RL entailment"),
+                      ("owlrl_over_owl_rules", "owlrl closure / our OWL 2 RL rules alone"),
                       ("owlrl_over_reason", "owlrl closure / our full reasoning"),
                       ("reason_over_floor", "full reasoning / plain-Python floor"),
                       ("retaliation_rule_over_floor", "retaliation rule (one pass) / plain-Python floor"),

@@ -351,8 +351,10 @@ def test_reasoning_gives_the_same_result(backend: Backend, reference: Backend):
     needs_reasoning(backend)
     got, expected = backend.reasoning, reference.reasoning
     assert got.inferred_triples == expected.inferred_triples > 0
-    assert (got.rounds, got.retaliations, got.solidarity, got.chains, got.level_changes) == \
-        (expected.rounds, expected.retaliations, expected.solidarity, expected.chains, expected.level_changes)
+    # not the number of OWL passes: the embedded store runs the native OWL step (one pass each
+    # time), a server the rule files inside itself (passes until nothing is new)
+    assert (got.retaliations, got.solidarity, got.chains, got.level_changes) == \
+        (expected.retaliations, expected.solidarity, expected.chains, expected.level_changes)
     assert [str(p) for p in got.inconsistencies] == [str(p) for p in expected.inconsistencies]
 
 

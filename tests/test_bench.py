@@ -137,7 +137,8 @@ def test_the_documented_smoke_run_measures_every_stage(tmp_path: Path):
     for key in ("load", "owl", "owlrl", "reason", "floor_join", "query_single_max", "query_whole_max", "incremental"):
         assert figures[key] is not None and figures[key] > 0, key
     assert set(figures["export"]) == set(document["settings"]["export_formats"])
-    assert {name for name in figures["rules"]} >= {"cax-sco", "prp-dom"}
+    assert {name for name in figures["rules"]} >= {"owl-2-rl", "10-retaliation-candidates"}
+    assert 0 < figures["owl_rules"] <= figures["owl"]
     accuracy = size["phases"]["reason"]["accuracy"]
     for kind in ("retaliation", "solidarity"):
         for view in ("links", "rule"):

@@ -25,7 +25,7 @@ from .consistency import Inconsistency, inconsistencies
 from .changelog import DROP_LOG
 from .engine import Rule, apply_once, owl_closure, read_rules
 from .incremental import NO_RUN, Plan, plan, update
-from .native import with_native_steps
+from .native import with_native_owl, with_native_steps
 from .tbox import compile_schema
 from .working_copy import working_copy
 
@@ -77,8 +77,11 @@ class ReasoningResult:
         return not self.inconsistencies
 
 
-def owl_rules() -> list[Rule]:
-    return read_rules(resources.rules_dir() / "owl")
+def owl_rules(*, portable: bool = False) -> list[Rule]:
+    """The OWL rule files; unless ``portable``, as the one native step that stands for them
+    (reasoning/native_owl.py), which runs them where it declines."""
+    rules = read_rules(resources.rules_dir() / "owl")
+    return rules if portable else with_native_owl(rules)
 
 
 def temporal_rules(*, portable: bool = False) -> list[Rule]:
@@ -88,12 +91,13 @@ def temporal_rules(*, portable: bool = False) -> list[Rule]:
     return rules if portable else with_native_steps(rules)
 
 
-def owl_entailment(store: GraphStore, *, on_rule: Callable[[Rule, int], None] | None = None) -> int:
+def owl_entailment(store: GraphStore, *, on_rule: Callable[[Rule, int], None] | None = None,
+                   portable: bool = False) -> int:
     """The OWL 2 RL consequences of what the store holds, added to the inferred graph: the
     ontology's schema compiled by the reference (when it changed), then the data rules to their
-    fixpoint. Returns the number of passes."""
+    fixpoint (``portable``: the rule files, pass after pass). Returns the number of passes."""
     compile_schema(store)
-    return owl_closure(store, owl_rules(), on_rule=on_rule)
+    return owl_closure(store, owl_rules(portable=portable), on_rule=on_rule)
 
 
 def windows(window: int | None = None, retaliation_window: int | None = None,
@@ -127,9 +131,9 @@ def reason(store: GraphStore, *, window: int | None = None, retaliation_window: 
     ``in_memory``: run the rules in a working copy in memory and write back what changed
     (reasoning/working_copy.py); by default, for a store on disk that fits in memory.
     ``on_stage`` hears when the copy, the rules and the writing back begin, if a copy is made.
-    ``portable``: every temporal rule as its SPARQL file, none by its native step (retaliation
-    candidates, solidarity, the chains, the ends of levels: reasoning/native.py), all inside the store: the same
-    triples, slower."""
+    ``portable``: every rule as its SPARQL file, none by its native step (the OWL rules:
+    reasoning/native_owl.py; retaliation candidates, solidarity, the chains, the ends of levels:
+    reasoning/native.py), all inside the store: the same triples, slower."""
     retaliation_days, solidarity_days = windows(window, retaliation_window, solidarity_window)
     full_because = None
     if not full:
@@ -156,10 +160,10 @@ def reason(store: GraphStore, *, window: int | None = None, retaliation_window: 
         # strata: the OWL consequences of what is asserted; the temporal rules once each, in order
         # (they read those and each other's direct results, see apply_once); the OWL consequences
         # of what they inferred (the asserted graph is closed already: only the inferred is new)
-        rounds = owl_entailment(work, on_rule=on_rule)
+        rounds = owl_entailment(work, on_rule=on_rule, portable=portable)
         if temporal:
             apply_once(work, temporal_rules(portable=portable), on_rule=on_rule)
-            rounds += owl_closure(work, owl_rules(), full=False, on_rule=on_rule)
+            rounds += owl_closure(work, owl_rules(portable=portable), full=False, on_rule=on_rule)
 
         counts = work.select(_COUNTS).dicts()[0]
         result = ReasoningResult(
@@ -189,7 +193,7 @@ def _update(store: GraphStore, planned: Plan, *, temporal: bool, portable: bool,
             days: tuple[int, int]) -> ReasoningResult:
     if on_stage:
         on_stage(f"updating: {len(planned.changed):,} resources changed, {len(planned.region):,} acts to reason over")
-    done = update(store, planned, owl=owl_rules(), temporal=temporal_rules(portable=portable) if temporal else None,
+    done = update(store, planned, owl=owl_rules(portable=portable), temporal=temporal_rules(portable=portable) if temporal else None,
                   on_rule=on_rule)
     counts = store.select(_COUNTS).dicts()[0]
     return ReasoningResult(

@@ -107,12 +107,28 @@ def owl_closure(store: GraphStore, rules: list[Rule], *, full: bool = True, max_
     leave in graph/delta-a beside the inferred graph: each reads only what the one before
     added, so its cost follows what changed, not the size of the graph. They alternate
     between two delta graphs, one read and one written, so no triple is ever copied between
-    graphs (in pyoxigraph a copy costs as much as the rules)."""
+    graphs (in pyoxigraph a copy costs as much as the rules).
+
+    A native step among ``rules`` (reasoning/native_owl.py, standing for the files) reaches the
+    fixpoint in one pass; where it declines, its files run in full passes."""
     if full:
         clear_working_graphs(store)
     else:
         store.update(f"DROP SILENT GRAPH <{Graphs.DELTA_B}>")
     try:
+        steps = [rule for rule in rules if rule.native is not None]
+        if steps:
+            (step,) = steps
+            try:
+                # the native step runs to the fixpoint at once: one pass
+                step.native(store, full=full)
+            except (TruncatedResultError, NativeStepDeclined):
+                # what it added stays (the files draw it too); they read every triple from here
+                rules, full = list(step.stands_for), True
+            else:
+                if on_rule:
+                    on_rule(step, 1)
+                return 1
         passes = _full_passes if full else _semi_naive_passes
         return passes(store, rules, max_passes, on_rule)
     finally:

@@ -159,7 +159,7 @@ def update(store: EmbeddedStore, plan_: Plan, *, owl: list[Rule], temporal: list
                     for q in engine.quads_for_pattern(None, _TYPE, ox.NamedNode(str(kind_)), _ASSERTED)}
         resources = _named(plan_.region | plan_.changed | entities, (before, after))
         rules = [rule for rule in temporal if not _is_chain(rule)]
-        types = [rule for rule in owl if rule.name == _TYPES_THE_RULES_READ]
+        types = [rule for step in owl for rule in (step.stands_for or (step,)) if rule.name == _TYPES_THE_RULES_READ]
         then = _temporal_outputs(fixed, resources, before, rules, types, on_rule)
         now_ = _temporal_outputs(fixed, resources, after, rules, types, on_rule)
     # the OWL consequences of what changed: the resources the log names, and every subject of a

@@ -19,6 +19,7 @@ from typing import Callable
 from ..store.base import GraphStore
 from .chains import infer_chains
 from .engine import Rule
+from .native_owl import closure as owl_closure_step
 from .level_ends import infer_level_ends
 from .retaliation import infer_candidates
 from .solidarity import infer_solidarity
@@ -52,6 +53,19 @@ def with_native_steps(rules: list[Rule]) -> list[Rule]:
             result.append(replace(rule, name=_group_name(group), native=step, repeat_until_empty=None,
                                   stands_for=tuple(by_name[name] for name in group)))
     return result
+
+
+#: the name of the native step that stands for every OWL rule file
+OWL_STEP = "owl-2-rl"
+
+
+def with_native_owl(rules: list[Rule]) -> list[Rule]:
+    """The OWL rule files as one native step (reasoning/native_owl.py) that stands for them all:
+    ``owl_closure`` runs it to the fixpoint at once, and the files where it declines."""
+    if not rules:
+        return rules
+    return [Rule(OWL_STEP, rules[0].path.parent, "", " ".join(rule.infers for rule in rules),
+                 native=owl_closure_step, stands_for=tuple(rules))]
 
 
 def _group_name(group: tuple[str, ...]) -> str:

@@ -1,0 +1,356 @@
+"""The OWL rule files (ontology/rules/owl) as one pass over the data, in Python.
+
+The rule files stay the definition (``reason --portable`` runs them, and the tests hold both ways
+to the same triples). Each file joins the data with the compiled schema (graph/tbox) and is
+applied pass after pass, every pass reading every triple: at 100,000 acts four passes of ten
+files cost 80 s, most of it the anti-joins that keep out what is known already. Here the schema
+is compiled once into tables by predicate and class, and each triple is read once: what a rule
+draws from it is looked up in those tables, written to the inferred graph unless a graph holds
+it, and followed in turn (a worklist: semi-naive by construction, whatever the order). The store
+itself is the set of what is known, so memory does not grow with the graph beyond the store's.
+
+Every rule's condition on the subject it writes (an IRI this project mints) is kept, triple by
+triple, so the fixpoint is the files' fixpoint. Equality is the exception: the files draw
+owl:sameAs from two values of a functional property or of a key, and from owl:sameAs links that
+meet; records whose shapes hold give none of these (a state's owl:sameAs points out of the
+project, to Wikidata), and when data does, this step declines and the files run instead.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator
+
+import pyoxigraph as ox
+
+from ..namespaces import ID, Graphs
+from ..store.base import GraphStore
+from ..store.embedded import EmbeddedStore
+from .engine import NativeStepDeclined
+
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+_OWL = "http://www.w3.org/2002/07/owl#"
+TYPE = ox.NamedNode(_RDF + "type")
+_FIRST, _REST, _NIL = ox.NamedNode(_RDF + "first"), ox.NamedNode(_RDF + "rest"), ox.NamedNode(_RDF + "nil")
+_SUBCLASS, _SUBPROPERTY = ox.NamedNode(_RDFS + "subClassOf"), ox.NamedNode(_RDFS + "subPropertyOf")
+_DOMAIN, _RANGE = ox.NamedNode(_RDFS + "domain"), ox.NamedNode(_RDFS + "range")
+_INVERSE, _CHAIN = ox.NamedNode(_OWL + "inverseOf"), ox.NamedNode(_OWL + "propertyChainAxiom")
+_SYMMETRIC, _FUNCTIONAL = ox.NamedNode(_OWL + "SymmetricProperty"), ox.NamedNode(_OWL + "FunctionalProperty")
+_HAS_KEY, SAME_AS = ox.NamedNode(_OWL + "hasKey"), ox.NamedNode(_OWL + "sameAs")
+
+ASSERTED, INFERRED = ox.NamedNode(str(Graphs.ASSERTED)), ox.NamedNode(str(Graphs.INFERRED))
+_TBOX, _ONTOLOGY = ox.NamedNode(str(Graphs.TBOX)), ox.NamedNode(str(Graphs.ONTOLOGY))
+DELTA_A = ox.NamedNode(str(Graphs.DELTA_A))
+_READ = (ASSERTED, INFERRED)
+
+
+@dataclass
+class Schema:
+    """The compiled schema as tables: what one triple entails, by its predicate or class."""
+
+    superclasses: dict[ox.NamedNode, tuple[ox.NamedNode, ...]] = field(default_factory=dict)
+    domains: dict[ox.NamedNode, tuple[ox.NamedNode, ...]] = field(default_factory=dict)
+    ranges: dict[ox.NamedNode, tuple[ox.NamedNode, ...]] = field(default_factory=dict)
+    superproperties: dict[ox.NamedNode, tuple[ox.NamedNode, ...]] = field(default_factory=dict)
+    inverses: dict[ox.NamedNode, tuple[ox.NamedNode, ...]] = field(default_factory=dict)
+    symmetric: frozenset[ox.NamedNode] = frozenset()
+    #: P = p1 o p2, by p1: (P, p2); by p2: (P, p1)
+    chains_by_first: dict[ox.NamedNode, tuple[tuple[ox.NamedNode, ox.NamedNode], ...]] = field(default_factory=dict)
+    chains_by_second: dict[ox.NamedNode, tuple[tuple[ox.NamedNode, ox.NamedNode], ...]] = field(default_factory=dict)
+    functional: frozenset[ox.NamedNode] = frozenset()
+    #: (class, property) of each single-property owl:hasKey
+    keys: tuple[tuple[ox.NamedNode, ox.NamedNode], ...] = ()
+
+
+def _table(engine: ox.Store, predicate: ox.NamedNode, graph: ox.NamedNode) -> dict:
+    table: dict = defaultdict(list)
+    for quad in engine.quads_for_pattern(None, predicate, None, graph):
+        if isinstance(quad.object, ox.NamedNode):
+            table[quad.subject].append(quad.object)
+    return {key: tuple(values) for key, values in table.items()}
+
+
+def _list(engine: ox.Store, head, graph: ox.NamedNode) -> list | None:
+    """The members of an RDF list, or None when it is not a well-formed one."""
+    members = []
+    seen = set()
+    while head != _NIL:
+        if head in seen:
+            return None
+        seen.add(head)
+        first = [q.object for q in engine.quads_for_pattern(head, _FIRST, None, graph)]
+        rest = [q.object for q in engine.quads_for_pattern(head, _REST, None, graph)]
+        if len(first) != 1 or len(rest) != 1:
+            return None
+        members.append(first[0])
+        head = rest[0]
+    return members
+
+
+def compile_tables(engine: ox.Store) -> Schema:
+    """Read graph/tbox (and the keys, which prp-key reads from the ontology graph)."""
+    by_first: dict = defaultdict(list)
+    by_second: dict = defaultdict(list)
+    for quad in engine.quads_for_pattern(None, _CHAIN, None, _TBOX):
+        members = _list(engine, quad.object, _TBOX)
+        # the rule file reads chains of two properties
+        if members and len(members) == 2 and all(isinstance(m, ox.NamedNode) for m in members):
+            by_first[members[0]].append((quad.subject, members[1]))
+            by_second[members[1]].append((quad.subject, members[0]))
+    keys = []
+    for quad in engine.quads_for_pattern(None, _HAS_KEY, None, _ONTOLOGY):
+        members = _list(engine, quad.object, _ONTOLOGY)
+        if members and len(members) == 1:
+            keys.append((quad.subject, members[0]))
+    return Schema(
+        superclasses=_table(engine, _SUBCLASS, _TBOX),
+        domains=_table(engine, _DOMAIN, _TBOX),
+        ranges=_table(engine, _RANGE, _TBOX),
+        superproperties=_table(engine, _SUBPROPERTY, _TBOX),
+        inverses=_table(engine, _INVERSE, _TBOX),
+        symmetric=frozenset(q.subject for q in engine.quads_for_pattern(None, TYPE, _SYMMETRIC, _TBOX)),
+        chains_by_first={k: tuple(v) for k, v in by_first.items()},
+        chains_by_second={k: tuple(v) for k, v in by_second.items()},
+        functional=frozenset(q.subject for q in engine.quads_for_pattern(None, TYPE, _FUNCTIONAL, _TBOX)),
+        keys=tuple(keys),
+    )
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What a triple of one predicate entails, looked up once per triple."""
+
+    domains: frozenset  # types of the subject, with their superclasses
+    superproperties: tuple
+    chains_by_first: tuple
+    ranges: frozenset  # types of the object, with their superclasses
+    inverses: tuple
+    symmetric: bool
+    chains_by_second: tuple
+
+
+def _with_superclasses(classes: Iterable, schema: Schema) -> frozenset:
+    closed = set(classes)
+    todo = list(closed)
+    while todo:
+        for sup in schema.superclasses.get(todo.pop(), ()):
+            if sup not in closed:
+                closed.add(sup)
+                todo.append(sup)
+    return frozenset(closed)
+
+
+class _Closure:
+    """The worklist: triples whose consequences are still to be drawn.
+
+    A type triple entails only the superclasses (cax-sco), so the types a triple entails are
+    taken with their superclasses at once and never followed: of the triples of one subject,
+    which the store gives together (mostly: a subject met again is gathered again, which writes
+    nothing twice), the types are gathered into one set and written at once."""
+
+    def __init__(self, engine: ox.Store, schema: Schema):
+        self.engine = engine
+        self.schema = schema
+        self.seen: set[tuple] = set()
+        self.plans: dict[ox.NamedNode, _Plan | None] = {}
+        self.superclasses: dict[object, frozenset] = {}
+
+    @staticmethod
+    def is_minted(term) -> bool:
+        return isinstance(term, ox.NamedNode) and term.value.startswith(ID)
+
+    def plan(self, p) -> _Plan | None:
+        try:
+            return self.plans[p]
+        except KeyError:
+            pass
+        schema = self.schema
+        plan = _Plan(
+            domains=_with_superclasses(schema.domains.get(p, ()), schema),
+            superproperties=schema.superproperties.get(p, ()),
+            chains_by_first=schema.chains_by_first.get(p, ()),
+            ranges=_with_superclasses(schema.ranges.get(p, ()), schema),
+            inverses=schema.inverses.get(p, ()),
+            symmetric=p in schema.symmetric,
+            chains_by_second=schema.chains_by_second.get(p, ()),
+        )
+        if not any((plan.domains, plan.superproperties, plan.chains_by_first, plan.ranges,
+                    plan.inverses, plan.symmetric, plan.chains_by_second)):
+            plan = None
+        self.plans[p] = plan
+        return plan
+
+    def supers(self, c) -> frozenset:
+        found = self.superclasses.get(c)
+        if found is None:
+            found = self.superclasses[c] = _with_superclasses((c,), self.schema) - {c}
+        return found
+
+    def known(self, s, p, o) -> bool:
+        engine = self.engine
+        return ox.Quad(s, p, o, ASSERTED) in engine or ox.Quad(s, p, o, INFERRED) in engine
+
+    def objects(self, s, p) -> Iterator:
+        for graph in _READ:
+            for quad in self.engine.quads_for_pattern(s, p, None, graph):
+                yield quad.object
+
+    def subjects(self, p, o) -> Iterator:
+        for graph in _READ:
+            for quad in self.engine.quads_for_pattern(None, p, o, graph):
+                yield quad.subject
+
+    def conclude(self, s, p, o, stack: list | None) -> None:
+        """Write (s, p, o) unless a graph holds it; follow it (onto ``stack``) unless None."""
+        conclusion = (s, p, o)
+        seen = self.seen
+        # the same conclusion comes from many triples (a state is the target of thousands of
+        # acts): remembered, it is looked up in the store once
+        if conclusion in seen:
+            return
+        if len(seen) >= _SEEN:
+            seen.clear()
+        seen.add(conclusion)
+        if not self.known(s, p, o):
+            self.engine.add(ox.Quad(s, p, o, INFERRED))
+            if stack is not None:
+                stack.append(conclusion)
+
+    def follow(self, s, p, o, stack: list, types: tuple) -> None:
+        """The consequences of one triple, onto ``stack``. ``types``: the subject whose types the
+        caller gathers and the set it gathers them in (the types entailed about it go there)."""
+        if p == TYPE:
+            if self.is_minted(s):
+                if s == types[0]:
+                    types[1].update(self.supers(o))
+                else:
+                    for c in self.supers(o):
+                        self.conclude(s, TYPE, c, None)
+            return
+        plan = self.plan(p)
+        if plan is None:
+            return
+        conclude = self.conclude
+        if self.is_minted(s):
+            if s == types[0]:
+                types[1].update(plan.domains)
+            else:
+                for c in plan.domains:
+                    conclude(s, TYPE, c, None)
+            for q in plan.superproperties:
+                conclude(s, q, o, stack)
+            for chained, second in (plan.chains_by_first if not isinstance(o, ox.Literal) else ()):
+                for z in list(self.objects(o, second)):
+                    conclude(s, chained, z, stack)
+        if self.is_minted(o):
+            for c in plan.ranges:
+                conclude(o, TYPE, c, None)
+            for q in plan.inverses:
+                conclude(o, q, s, stack)
+            if plan.symmetric:
+                conclude(o, p, s, stack)
+        for chained, first in plan.chains_by_second:
+            for w in list(self.subjects(first, s)):
+                if self.is_minted(w):
+                    conclude(w, chained, o, stack)
+
+    def close(self, given: Iterable[ox.Quad], *, asserted: bool = False) -> None:
+        """Draw every consequence of ``given`` (quads the store holds, mostly a subject's
+        together) and of what they entail. ``asserted``: ``given`` is the asserted graph, which
+        then holds every quad the types of a subject could be, so they are looked up once for the
+        subject rather than once each (writing a quad the store holds changes nothing)."""
+        subject, types = None, set()
+        stack: list[tuple] = []
+        follow, plan, supers = self.follow, self.plan, self.supers
+        for quad in given:
+            s, p, o = quad.subject, quad.predicate, quad.object
+            if s != subject:
+                self._type(subject, types, asserted)
+                subject, types = s, set()
+            if p == TYPE:
+                types |= supers(o)
+                continue
+            if plan(p) is None:
+                continue
+            follow(s, p, o, stack, (s, types))
+            while stack:
+                follow(*stack.pop(), stack, (s, types))
+        self._type(subject, types, asserted)
+
+    def _type(self, subject, types: set, asserted: bool) -> None:
+        """Write the types ``subject``'s triples entail."""
+        if not types or not self.is_minted(subject):
+            return
+        if asserted:
+            types = types - {q.object for q in self.engine.quads_for_pattern(subject, TYPE, None, ASSERTED)}
+            self.engine.extend([ox.Quad(subject, TYPE, c, INFERRED) for c in types])
+        else:
+            for c in types:
+                self.conclude(subject, TYPE, c, None)
+
+
+#: conclusions remembered at once (then forgotten, to bound memory: a store lookup is the fallback)
+_SEEN = 1 << 20
+
+
+def _quads(engine: ox.Store, graph: ox.NamedNode) -> Iterator[ox.Quad]:
+    return engine.quads_for_pattern(None, None, None, graph)
+
+
+_FUNCTIONAL_TWICE = """
+ASK {
+  GRAPH <%(t)s> { ?p a owl:FunctionalProperty }
+  GRAPH ?g1 { ?x ?p ?y1 } FILTER (?g1 IN (<%(a)s>, <%(i)s>))
+  FILTER (isIRI(?y1) && STRSTARTS(STR(?y1), "%(id)s"))
+  GRAPH ?g2 { ?x ?p ?y2 } FILTER (?g2 IN (<%(a)s>, <%(i)s>))
+  FILTER (isIRI(?y2) && ?y1 != ?y2)
+}""" % {"t": Graphs.TBOX, "a": Graphs.ASSERTED, "i": Graphs.INFERRED, "id": ID}
+_EQUALITY = """
+ASK {
+  { GRAPH ?g { ?x owl:sameAs ?y } FILTER (?g IN (<%(a)s>, <%(i)s>))
+    FILTER (STRSTARTS(STR(?y), "%(id)s") || EXISTS { GRAPH ?h { ?y owl:sameAs ?z } FILTER (?h IN (<%(a)s>, <%(i)s>)) }) }
+}""" % {"a": Graphs.ASSERTED, "i": Graphs.INFERRED, "id": ID}
+
+
+def _equalities(engine: ox.Store, schema: Schema) -> str | None:
+    """Why the files would draw an owl:sameAs from the closed graph (None: they would not)."""
+    prefixes = {"owl": _OWL}
+    if engine.query(_EQUALITY, prefixes=prefixes):
+        return "owl:sameAs links that the equality rules extend"
+    if schema.functional and engine.query(_FUNCTIONAL_TWICE, prefixes=prefixes):
+        return "a functional property with two values"
+    for cls, prop in schema.keys:
+        values: dict = {}
+        for graph in _READ:
+            for typed in engine.quads_for_pattern(None, TYPE, cls, graph):
+                for value in {q.object for g in _READ for q in engine.quads_for_pattern(typed.subject, prop, None, g)}:
+                    other = values.setdefault(value, typed.subject)
+                    if other != typed.subject:
+                        return "two instances of a class with the same key"
+    return None
+
+
+def closure(store: GraphStore, *, full: bool = True) -> None:
+    """Add to the inferred graph what the OWL rule files would, to their fixpoint. ``full``: from
+    every asserted and inferred triple; otherwise from what the temporal rules left in
+    graph/delta-a (the caller drops it). Raises
+    NativeStepDeclined for a store it cannot read directly (a remote server: the files run inside
+    it) and for data from which the files would draw owl:sameAs (what is added stays: the files
+    draw it too)."""
+    if not isinstance(store, EmbeddedStore):
+        raise NativeStepDeclined("the OWL step reads the store's engine")
+    engine = store.engine
+    schema = compile_tables(engine)
+    work = _Closure(engine, schema)
+    if full:
+        inferred_before = list(_quads(engine, INFERRED))
+        work.close(_quads(engine, ASSERTED), asserted=True)
+        work.close(inferred_before)
+    else:
+        work.close(list(_quads(engine, DELTA_A)))
+    reason = _equalities(engine, schema)
+    if reason:
+        raise NativeStepDeclined(reason)
+

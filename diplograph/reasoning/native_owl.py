@@ -150,9 +150,14 @@ class _Closure:
     which the store gives together (mostly: a subject met again is gathered again, which writes
     nothing twice), the types are gathered into one set and written at once."""
 
-    def __init__(self, engine: ox.Store, schema: Schema):
+    def __init__(self, engine: ox.Store, schema: Schema, *, watch: bool = False):
         self.engine = engine
         self.schema = schema
+        #: ``watch``: the triples given or drawn from which the files could draw owl:sameAs are
+        #: kept (``watched``), to be checked alone rather than the whole graph again
+        self.watched: list[tuple] | None = [] if watch else None
+        self._watch_predicates = schema.functional | {SAME_AS} | {prop for _, prop in schema.keys}
+        self._keyed = frozenset(cls for cls, _ in schema.keys)
         self.seen: set[tuple] = set()
         self.plans: dict[ox.NamedNode, _Plan | None] = {}
         self.superclasses: dict[object, frozenset] = {}
@@ -215,8 +220,13 @@ class _Closure:
         seen.add(conclusion)
         if not self.known(s, p, o):
             self.engine.add(ox.Quad(s, p, o, INFERRED))
+            self.watch(s, p, o)
             if stack is not None:
                 stack.append(conclusion)
+
+    def watch(self, s, p, o) -> None:
+        if self.watched is not None and (p in self._watch_predicates or (p == TYPE and o in self._keyed)):
+            self.watched.append((s, p, o))
 
     def follow(self, s, p, o, stack: list, types: tuple) -> None:
         """The consequences of one triple, onto ``stack``. ``types``: the subject whose types the
@@ -256,19 +266,19 @@ class _Closure:
                 if self.is_minted(w):
                     conclude(w, chained, o, stack)
 
-    def close(self, given: Iterable[ox.Quad], *, asserted: bool = False) -> None:
+    def close(self, given: Iterable[ox.Quad]) -> None:
         """Draw every consequence of ``given`` (quads the store holds, mostly a subject's
-        together) and of what they entail. ``asserted``: ``given`` is the asserted graph, which
-        then holds every quad the types of a subject could be, so they are looked up once for the
-        subject rather than once each (writing a quad the store holds changes nothing)."""
+        together) and of what they entail."""
         subject, types = None, set()
         stack: list[tuple] = []
-        follow, plan, supers = self.follow, self.plan, self.supers
+        follow, plan, supers, watched = self.follow, self.plan, self.supers, self.watched
         for quad in given:
             s, p, o = quad.subject, quad.predicate, quad.object
             if s != subject:
-                self._type(subject, types, asserted)
+                self._type(subject, types)
                 subject, types = s, set()
+            if watched is not None:
+                self.watch(s, p, o)
             if p == TYPE:
                 types |= supers(o)
                 continue
@@ -277,18 +287,16 @@ class _Closure:
             follow(s, p, o, stack, (s, types))
             while stack:
                 follow(*stack.pop(), stack, (s, types))
-        self._type(subject, types, asserted)
+        self._type(subject, types)
 
-    def _type(self, subject, types: set, asserted: bool) -> None:
-        """Write the types ``subject``'s triples entail."""
-        if not types or not self.is_minted(subject):
-            return
-        if asserted:
+    def _type(self, subject, types: set) -> None:
+        """Write the types ``subject``'s triples entail, but those asserted: one lookup for the
+        subject, not one per type (writing a quad the store holds changes nothing)."""
+        if types and self.is_minted(subject):
             types = types - {q.object for q in self.engine.quads_for_pattern(subject, TYPE, None, ASSERTED)}
             self.engine.extend([ox.Quad(subject, TYPE, c, INFERRED) for c in types])
-        else:
-            for c in types:
-                self.conclude(subject, TYPE, c, None)
+            for c in types & self._keyed:
+                self.watch(subject, TYPE, c)
 
 
 #: conclusions remembered at once (then forgotten, to bound memory: a store lookup is the fallback)
@@ -321,6 +329,10 @@ def _equalities(engine: ox.Store, schema: Schema) -> str | None:
         return "owl:sameAs links that the equality rules extend"
     if schema.functional and engine.query(_FUNCTIONAL_TWICE, prefixes=prefixes):
         return "a functional property with two values"
+    return _key_clash(engine, schema)
+
+
+def _key_clash(engine: ox.Store, schema: Schema) -> str | None:
     for cls, prop in schema.keys:
         values: dict = {}
         for graph in _READ:
@@ -330,6 +342,24 @@ def _equalities(engine: ox.Store, schema: Schema) -> str | None:
                     if other != typed.subject:
                         return "two instances of a class with the same key"
     return None
+
+
+def _new_equalities(engine: ox.Store, schema: Schema, watched: list[tuple]) -> str | None:
+    """Why the files would draw an owl:sameAs from the graph, given that only ``watched`` is new
+    (the graph before was checked when it was closed)."""
+    keys = False
+    for s, p, o in watched:
+        if p == SAME_AS:
+            return _equalities(engine, schema)
+        if p in schema.functional and isinstance(o, ox.NamedNode):
+            for graph in _READ:
+                for quad in engine.quads_for_pattern(s, p, None, graph):
+                    other = quad.object
+                    if other != o and isinstance(other, ox.NamedNode) and (
+                            other.value.startswith(ID) or o.value.startswith(ID)):
+                        return "a functional property with two values"
+        keys = keys or p == TYPE or any(p == prop for _, prop in schema.keys)
+    return _key_clash(engine, schema) if keys else None
 
 
 def closure(store: GraphStore, *, full: bool = True) -> None:
@@ -343,14 +373,15 @@ def closure(store: GraphStore, *, full: bool = True) -> None:
         raise NativeStepDeclined("the OWL step reads the store's engine")
     engine = store.engine
     schema = compile_tables(engine)
-    work = _Closure(engine, schema)
+    work = _Closure(engine, schema, watch=not full)
     if full:
         inferred_before = list(_quads(engine, INFERRED))
-        work.close(_quads(engine, ASSERTED), asserted=True)
+        work.close(_quads(engine, ASSERTED))
         work.close(inferred_before)
+        reason = _equalities(engine, schema)
     else:
-        work.close(list(_quads(engine, DELTA_A)))
-    reason = _equalities(engine, schema)
+        work.close(_quads(engine, DELTA_A))
+        reason = _new_equalities(engine, schema, work.watched or [])
     if reason:
         raise NativeStepDeclined(reason)
 

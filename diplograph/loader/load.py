@@ -24,6 +24,8 @@ from .quads import EngineTerms, ntriples, quads
 from .rdf import RecordGraphs, build
 from .report import Message, Report
 from .shapes import check_shapes
+from .stored import Stored
+from .stored import stored as read_stored
 from .workers import run_tasks
 from .yamlfile import YamlDocument, YamlSyntaxError, parse
 
@@ -93,84 +95,16 @@ def _display(path: Path) -> str:
 # What the store already holds
 # ---------------------------------------------------------------------------
 
-_STORED_SUBJECTS = """
-PREFIX dg: <https://w3id.org/diplograph/ontology#>
-SELECT ?s ?path WHERE {
-  GRAPH <https://w3id.org/diplograph/graph/provenance> { ?s dg:curatedIn ?record . ?record dg:path ?path }
-}"""
-
-_STORED_RECORDS = """
-PREFIX dg: <https://w3id.org/diplograph/ontology#>
-SELECT ?path ?sha ?version WHERE {
-  GRAPH <https://w3id.org/diplograph/graph/provenance> {
-    ?record a dg:Record ; dg:path ?path ; dg:sha256 ?sha .
-    OPTIONAL { ?record <http://www.w3.org/ns/prov#wasGeneratedBy> ?run . ?run dg:softwareVersion ?version }
-  }
-}"""
-
-_STORED_ACT_DATES = """
-PREFIX dg: <https://w3id.org/diplograph/ontology#>
-SELECT ?act ?date WHERE { GRAPH <https://w3id.org/diplograph/graph/asserted> { ?act dg:announcedOn ?date } }"""
-
-_STORED_AGENTS = """
-PREFIX dg: <https://w3id.org/diplograph/ontology#>
-SELECT ?agent ?code ?type WHERE {
-  GRAPH <https://w3id.org/diplograph/graph/asserted> { ?agent dg:code ?code ; a ?type }
-  VALUES ?type { dg:State dg:InternationalOrganisation }
-}"""
-
-_KINDS = {"act": "acts", "person": "persons", "mission": "missions", "coalition": "coalitions", "episode": "episodes"}
-
-
-@dataclass
-class _Stored:
-    ids: dict[str, dict[str, str]]
-    act_dates: dict[str, dt.date]
-    agents: dict[str, URIRef]
-    agent_types: dict[str, URIRef]
-    records: dict[str, tuple[str, str | None]]
-
-
-def _stored(store: GraphStore, replacing: set[str]) -> _Stored:
-    """What the store holds, read as plain values (no rdflib term per value: the subjects of
-    100,000 acts are half a million rows, several seconds as terms)."""
-    ids: dict[str, dict[str, str]] = {kind: {} for kind in _KINDS.values()}
-    prefixes = [(ns.ID + kind + "/", table) for kind, table in _KINDS.items()]
-    for subject, path in store.select_values(_STORED_SUBJECTS):
-        if path in replacing:
-            continue
-        for prefix, table in prefixes:
-            if subject.startswith(prefix):
-                ids[table][subject[len(prefix):]] = path
-    act_dates = {}
-    act_prefix = ns.ID + "act/"
-    for act, date in store.select_values(_STORED_ACT_DATES):
-        ident = act[len(act_prefix):]
-        if ident in ids["acts"]:
-            act_dates[ident] = _date_value(date)
-    agents, agent_types = {}, {}
-    for agent, code, kind in store.select_values(_STORED_AGENTS):
-        agents[code] = URIRef(agent)
-        agent_types[code] = URIRef(kind)
-    records = {path: (sha, version) for path, sha, version in store.select_values(_STORED_RECORDS)}
-    return _Stored(ids, act_dates, agents, agent_types, records)
-
-
-def _date_value(lexical: str):
-    """An xsd:date's value, as rdflib gives it (the literal itself where it is no date)."""
-    try:
-        return dt.date.fromisoformat(lexical)
-    except ValueError:
-        return Literal(lexical, datatype=XSD.date).toPython()
-
-
-def _shape_context(stored: _Stored) -> Graph:
-    """Types of what the store holds, so that shapes see references resolve."""
+def _shape_context(stored: Stored, parts: list[RecordGraphs]) -> Graph:
+    """Types of what the store holds that the files checked point to, so that shapes see
+    references resolve: the states and organisations, and the acts they name but do not define."""
     context = Graph()
     for code, agent in stored.agents.items():
         context.add((agent, RDF.type, stored.agent_types[code]))
-    for ident in stored.ids["acts"]:
-        context.add((ns.act(ident), RDF.type, DG.DiplomaticAct))
+    defined = {subject for part in parts for subject in part.origins}
+    named = {o for part in parts for _, _, o in part.asserted if isinstance(o, URIRef) and o not in defined}
+    for act in stored.acts_among(named):
+        context.add((act, RDF.type, DG.DiplomaticAct))
     return context
 
 
@@ -225,7 +159,7 @@ def _load(store: GraphStore, paths: Iterable[Path | str], *, dry_run: bool, forc
                 report.add(message.severity, message.file, message.line, message.subject, message.text)
 
     say("reading what the store holds")
-    stored = _stored(store, {relative for _, relative in docs})
+    stored = read_stored(store, {relative for _, relative in docs})
 
     say("checking references")
     catalogue = checks.build_catalogue(
@@ -247,7 +181,7 @@ def _load(store: GraphStore, paths: Iterable[Path | str], *, dry_run: bool, forc
     say("checking SHACL shapes")
     # A file the store holds as it is was validated when it was loaded: its subjects are
     # not validated again, but it resolves the references of the others.
-    check_shapes([built[rel] for _, rel in changed], _shape_context(stored), report,
+    check_shapes([built[rel] for _, rel in changed], _shape_context(stored, [built[rel] for _, rel in changed]), report,
                  unchanged=[part for rel, part in built.items() if rel not in changed_paths],
                  fallback_file=result.files[0] if result.files else "")
     if not report.ok:
@@ -290,7 +224,7 @@ def _parse_and_check_structure(path: Path) -> tuple[YamlDocument | None, str, li
     return doc, _relative(path), report.messages
 
 
-def _unchanged(doc: YamlDocument, relative: str, stored: _Stored) -> bool:
+def _unchanged(doc: YamlDocument, relative: str, stored: Stored) -> bool:
     previous = stored.records.get(relative)
     return previous is not None and previous == (doc.sha256, __version__)
 

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import os
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources as importlib_resources
 from pathlib import Path
@@ -17,6 +15,7 @@ from rdflib.namespace import PROV, RDF, RDFS, XSD
 
 from .. import __version__
 from .. import namespaces as ns
+from ..collector import without_cyclic_collection
 from ..namespaces import DG, Graphs
 from ..store.base import GraphStore
 from . import checks
@@ -117,22 +116,8 @@ def load(store: GraphStore, paths: Iterable[Path | str], *, dry_run: bool = Fals
     Either every changed record lands or the store is left as it was. Unchanged
     files (same content, same software version) are not written again unless ``force``.
     """
-    with _without_cyclic_garbage_collection():
+    with without_cyclic_collection():
         return _load(store, paths, dry_run=dry_run, force=force, progress=progress)
-
-
-@contextmanager
-def _without_cyclic_garbage_collection():
-    """A load makes millions of objects that live until it ends and form no cycles the
-    collector could free; with the collector on, its full passes over them grow with
-    the load (a third of the time at 100,000 acts). Restored as it was afterwards."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _load(store: GraphStore, paths: Iterable[Path | str], *, dry_run: bool, force: bool,

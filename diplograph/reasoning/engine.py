@@ -23,6 +23,13 @@ class NativeStepDeclined(Exception):
     """A native step met data outside what it handles (what the shapes rule out, say): the
     rule files it stands for run instead, and give whatever their joins give."""
 
+    def __init__(self, why: str, *, partial: bool = False):
+        super().__init__(why)
+        #: the step added part of what it infers before declining: the files that run after it
+        #: must read every triple, not only the new ones (what follows from those it added is
+        #: not in the working graphs of the semi-naive passes)
+        self.partial = partial
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -122,9 +129,10 @@ def owl_closure(store: GraphStore, rules: list[Rule], *, full: bool = True, max_
             try:
                 # the native step runs to the fixpoint at once: one pass
                 step.native(store, full=full)
-            except (TruncatedResultError, NativeStepDeclined):
-                # what it added stays (the files draw it too); they read every triple from here
-                rules, full = list(step.stands_for), True
+            except (TruncatedResultError, NativeStepDeclined) as declined:
+                # what it added stays (the files draw it too)
+                rules = list(step.stands_for)
+                full = full or getattr(declined, "partial", False)
             else:
                 if on_rule:
                     on_rule(step, 1)

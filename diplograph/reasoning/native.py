@@ -9,6 +9,8 @@ components that label propagation finds pass after pass; retaliation candidates 
 solidarity, where each act looks back over the acts of its dyad or against its target and
 keeps the latest (joins and aggregates in SPARQL, a sort and a bisection here); when each level of relations ends, the
 next change of a pair in the order of days (a comparison of every pair of changes in SPARQL).
+The OWL rule files have one native step for them all (native_owl.py: each file is a join that
+pass after pass reads every triple again; the step reads each once).
 """
 
 from __future__ import annotations

@@ -19,11 +19,12 @@ project, to Wikidata), and when data does, this step declines and the files run 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 
+from ..collector import without_cyclic_collection
 from ..namespaces import ID, Graphs
 from ..store.base import GraphStore
 from ..store.embedded import EmbeddedStore
@@ -129,6 +130,8 @@ class _Plan:
     inverses: tuple
     symmetric: bool
     chains_by_second: tuple
+    #: the triple entails only its subject's types (most do: dates, counts, labels of acts)
+    subject_types_only: bool = False
 
 
 def _with_superclasses(classes: Iterable, schema: Schema) -> frozenset:
@@ -159,6 +162,8 @@ class _Closure:
         self._watch_predicates = schema.functional | {SAME_AS} | {prop for _, prop in schema.keys}
         self._keyed = frozenset(cls for cls, _ in schema.keys)
         self.seen: set[tuple] = set()
+        #: types written for a node, remembered like ``seen``
+        self.typed: dict[object, frozenset] = {}
         self.plans: dict[ox.NamedNode, _Plan | None] = {}
         self.superclasses: dict[object, frozenset] = {}
 
@@ -181,9 +186,10 @@ class _Closure:
             symmetric=p in schema.symmetric,
             chains_by_second=schema.chains_by_second.get(p, ()),
         )
-        if not any((plan.domains, plan.superproperties, plan.chains_by_first, plan.ranges,
-                    plan.inverses, plan.symmetric, plan.chains_by_second)):
-            plan = None
+        beyond_subject = any((plan.superproperties, plan.chains_by_first, plan.ranges, plan.inverses,
+                              plan.symmetric, plan.chains_by_second))
+        if not beyond_subject:
+            plan = replace(plan, subject_types_only=True) if plan.domains else None
         self.plans[p] = plan
         return plan
 
@@ -236,8 +242,7 @@ class _Closure:
                 if s == types[0]:
                     types[1].update(self.supers(o))
                 else:
-                    for c in self.supers(o):
-                        self.conclude(s, TYPE, c, None)
+                    self.type_node(s, self.supers(o))
             return
         plan = self.plan(p)
         if plan is None:
@@ -247,16 +252,15 @@ class _Closure:
             if s == types[0]:
                 types[1].update(plan.domains)
             else:
-                for c in plan.domains:
-                    conclude(s, TYPE, c, None)
+                self.type_node(s, plan.domains)
             for q in plan.superproperties:
                 conclude(s, q, o, stack)
             for chained, second in (plan.chains_by_first if not isinstance(o, ox.Literal) else ()):
                 for z in list(self.objects(o, second)):
                     conclude(s, chained, z, stack)
         if self.is_minted(o):
-            for c in plan.ranges:
-                conclude(o, TYPE, c, None)
+            if plan.ranges:
+                self.type_node(o, plan.ranges)
             for q in plan.inverses:
                 conclude(o, q, s, stack)
             if plan.symmetric:
@@ -282,7 +286,11 @@ class _Closure:
             if p == TYPE:
                 types |= supers(o)
                 continue
-            if plan(p) is None:
+            found = plan(p)
+            if found is None:
+                continue
+            if found.subject_types_only:
+                types |= found.domains
                 continue
             follow(s, p, o, stack, (s, types))
             while stack:
@@ -290,13 +298,26 @@ class _Closure:
         self._type(subject, types)
 
     def _type(self, subject, types: set) -> None:
-        """Write the types ``subject``'s triples entail, but those asserted: one lookup for the
-        subject, not one per type (writing a quad the store holds changes nothing)."""
         if types and self.is_minted(subject):
-            types = types - {q.object for q in self.engine.quads_for_pattern(subject, TYPE, None, ASSERTED)}
-            self.engine.extend([ox.Quad(subject, TYPE, c, INFERRED) for c in types])
-            for c in types & self._keyed:
-                self.watch(subject, TYPE, c)
+            self.type_node(subject, types)
+
+    def type_node(self, node, classes) -> None:
+        """Write that ``node`` (minted here) has the types ``classes`` (with their superclasses),
+        but those asserted: one lookup for the node, not one per type, and none for a node
+        given the same types just before (a state is the target of thousands of acts). Writing
+        a quad the store holds changes nothing, and a type entails nothing more."""
+        typed = self.typed
+        done = typed.get(node)
+        if done is not None and classes <= done:
+            return
+        new = classes - {q.object for q in self.engine.quads_for_pattern(node, TYPE, None, ASSERTED)}
+        self.engine.extend([ox.Quad(node, TYPE, c, INFERRED) for c in new])
+        if self.watched is not None:
+            for c in new & self._keyed:
+                self.watch(node, TYPE, c)
+        if len(typed) >= _SEEN:
+            typed.clear()
+        typed[node] = frozenset(classes) if done is None else done | classes
 
 
 #: conclusions remembered at once (then forgotten, to bound memory: a store lookup is the fallback)
@@ -371,7 +392,12 @@ def closure(store: GraphStore, *, full: bool = True) -> None:
     draw it too)."""
     if not isinstance(store, EmbeddedStore):
         raise NativeStepDeclined("the OWL step reads the store's engine")
-    engine = store.engine
+    # millions of small tuples and sets, no cycles (see collector.py)
+    with without_cyclic_collection():
+        _close(store.engine, full)
+
+
+def _close(engine: ox.Store, full: bool) -> None:
     schema = compile_tables(engine)
     work = _Closure(engine, schema, watch=not full)
     if full:
@@ -383,5 +409,5 @@ def closure(store: GraphStore, *, full: bool = True) -> None:
         work.close(_quads(engine, DELTA_A))
         reason = _new_equalities(engine, schema, work.watched or [])
     if reason:
-        raise NativeStepDeclined(reason)
+        raise NativeStepDeclined(reason, partial=True)
 

@@ -86,6 +86,22 @@ def store(tmp_path: Path):
 
 
 @pytest.fixture
+def generated(tmp_path: Path) -> Callable[..., EmbeddedStore]:
+    """A function giving a store in memory loaded with acts that bench/generate.py writes
+    (solidarity waves among allies, same-day acts, escalations, noise) for a seed."""
+
+    def make(acts: int, *, seed: int) -> EmbeddedStore:
+        from bench.generate import generate  # bench/ is a directory of the checkout
+
+        dataset = generate(tmp_path / f"generated-{acts}-{seed}", acts, seed=seed)
+        loaded = EmbeddedStore(None)
+        assert load(loaded, [dataset.records]).ok
+        return loaded
+
+    return make
+
+
+@pytest.fixture
 def graph(store: EmbeddedStore) -> Diplograph:
     """The Python API over the fresh ``store``."""
     return Diplograph(store)

@@ -8,7 +8,6 @@ triple: from every triple (a full run) and from what temporal rules just added (
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 import pytest
@@ -150,16 +149,9 @@ def test_native_owl_step_declines_equality_and_the_files_run(entities, turtle, w
     assert any(str(p) == "http://www.w3.org/2002/07/owl#sameAs" for _, p, _ in files), why
 
 
-def test_native_owl_step_agrees_with_the_files_on_generated_records(tmp_path: Path):
+def test_native_owl_step_agrees_with_the_files_on_generated_records(generated):
     """1,000 generated acts (bench/generate.py), the OWL stage alone: the same triples."""
-    repo = str(RECORDS.parent)
-    if repo not in sys.path:  # bench/ is a directory of the checkout, not an installed package
-        sys.path.insert(0, repo)
-    from bench.generate import generate
-
-    dataset = generate(tmp_path / "generated", 1000, seed=7)
-    loaded = EmbeddedStore(None)
-    assert load(loaded, [dataset.records]).ok
+    loaded = generated(1000, seed=7)
     graphs = {}
     for portable in (True, False):
         store = _copy(loaded)

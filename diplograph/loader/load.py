@@ -95,13 +95,14 @@ def _display(path: Path) -> str:
 # ---------------------------------------------------------------------------
 
 def _shape_context(stored: Stored, parts: list[RecordGraphs]) -> Graph:
-    """Types of what the store holds that the files checked point to, so that shapes see
-    references resolve: the states and organisations, and the acts they name but do not define."""
+    """Types of what the store holds that the files checked name, so that shapes see references
+    resolve: the states and organisations, and the stored acts they name without typing them."""
     context = Graph()
     for code, agent in stored.agents.items():
         context.add((agent, RDF.type, stored.agent_types[code]))
-    defined = {subject for part in parts for subject in part.origins}
-    named = {o for part in parts for _, _, o in part.asserted if isinstance(o, URIRef) and o not in defined}
+    typed = {s for part in parts for s, p, _ in part.asserted if p == RDF.type}
+    named = {term for part in parts for s, _, o in part.asserted for term in (s, o)
+             if isinstance(term, URIRef) and term not in typed}
     for act in stored.acts_among(named):
         context.add((act, RDF.type, DG.DiplomaticAct))
     return context

@@ -161,8 +161,7 @@ class _Closure:
         self.watched: list[tuple] | None = [] if watch else None
         self._watch_predicates = schema.functional | {SAME_AS} | {prop for _, prop in schema.keys}
         self._keyed = frozenset(cls for cls, _ in schema.keys)
-        self.seen: set[tuple] = set()
-        #: types written for a node, remembered like ``seen``
+        #: types written for a node lately (forgotten now and then, to bound memory)
         self.typed: dict[object, frozenset] = {}
         self.plans: dict[ox.NamedNode, _Plan | None] = {}
         self.superclasses: dict[object, frozenset] = {}
@@ -213,22 +212,12 @@ class _Closure:
             for quad in self.engine.quads_for_pattern(None, p, o, graph):
                 yield quad.subject
 
-    def conclude(self, s, p, o, stack: list | None) -> None:
-        """Write (s, p, o) unless a graph holds it; follow it (onto ``stack``) unless None."""
-        conclusion = (s, p, o)
-        seen = self.seen
-        # the same conclusion comes from many triples (a state is the target of thousands of
-        # acts): remembered, it is looked up in the store once
-        if conclusion in seen:
-            return
-        if len(seen) >= _SEEN:
-            seen.clear()
-        seen.add(conclusion)
+    def conclude(self, s, p, o, stack: list) -> None:
+        """Write (s, p, o) unless a graph holds it, and follow it (onto ``stack``)."""
         if not self.known(s, p, o):
             self.engine.add(ox.Quad(s, p, o, INFERRED))
             self.watch(s, p, o)
-            if stack is not None:
-                stack.append(conclusion)
+            stack.append((s, p, o))
 
     def watch(self, s, p, o) -> None:
         if self.watched is not None and (p in self._watch_predicates or (p == TYPE and o in self._keyed)):
@@ -315,13 +304,13 @@ class _Closure:
         if self.watched is not None:
             for c in new & self._keyed:
                 self.watch(node, TYPE, c)
-        if len(typed) >= _SEEN:
+        if len(typed) >= _TYPED:
             typed.clear()
         typed[node] = frozenset(classes) if done is None else done | classes
 
 
-#: conclusions remembered at once (then forgotten, to bound memory: a store lookup is the fallback)
-_SEEN = 1 << 20
+#: nodes whose types are remembered at once (then forgotten: a store lookup is the fallback)
+_TYPED = 1 << 20
 
 
 def _quads(engine: ox.Store, graph: ox.NamedNode) -> Iterator[ox.Quad]:

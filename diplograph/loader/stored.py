@@ -100,7 +100,9 @@ class Stored:
         return [iri for iri in iris if str(iri).startswith(_ACT) and unquote(str(iri)[len(_ACT):]) in self.ids["acts"]]
 
 
-_ACT = ns.ID + "act/"
+#: the IRI prefix of each kind of id, from its minter
+_PREFIXES = {kind: str(mint("")) for kind, mint in KINDS.items()}
+_ACT = _PREFIXES["acts"]
 
 
 def stored(store: GraphStore, replacing: set[str]) -> Stored:
@@ -121,17 +123,15 @@ def _read_whole(store: GraphStore, replacing: set[str], agents: dict, agent_type
     """Every curated subject, act date and record, read as plain values (no rdflib term per
     value: the subjects of 100,000 acts are half a million rows)."""
     ids: dict[str, dict[str, str]] = {kind: {} for kind in KINDS}
-    prefixes = [(ns.ID + kind[:-1] + "/", kind) for kind in KINDS]
     for subject, path in store.select_values(_STORED_SUBJECTS):
         if path in replacing:
             continue
-        for prefix, kind in prefixes:
+        for kind, prefix in _PREFIXES.items():
             if subject.startswith(prefix):
                 ids[kind][unquote(subject[len(prefix):])] = path
     act_dates = {}
-    act_prefix = ns.ID + "act/"
     for act, date in store.select_values(_STORED_ACT_DATES):
-        ident = unquote(act[len(act_prefix):])
+        ident = unquote(act[len(_ACT):])
         if ident in ids["acts"]:
             act_dates[ident] = date_value(date)
     records = {path: (sha, version) for path, sha, version in store.select_values(_STORED_RECORDS)}

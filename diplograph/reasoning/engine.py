@@ -117,7 +117,8 @@ def owl_closure(store: GraphStore, rules: list[Rule], *, full: bool = True, max_
     graphs (in pyoxigraph a copy costs as much as the rules).
 
     A native step among ``rules`` (reasoning/native_owl.py, standing for the files) reaches the
-    fixpoint in one pass; where it declines, its files run in full passes."""
+    fixpoint in one pass; where it declines, its files run instead: in passes of the kind asked,
+    or in full passes when the step had added part of what it infers (see NativeStepDeclined)."""
     if full:
         clear_working_graphs(store)
     else:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import io
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, BinaryIO, Iterable, Iterator, Mapping
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
@@ -45,6 +46,20 @@ def _python(term: Node | None) -> object:
 
 
 Bindings = Mapping[str, Node]
+
+
+#: the formats of :meth:`GraphStore.dump`: two of quads (every graph named), two of triples (one union)
+DUMP_FORMATS = ("trig", "nquads", "turtle", "nt")
+QUAD_FORMATS = ("trig", "nquads")
+
+
+def _rdf_format(fmt: str) -> "pyoxigraph.RdfFormat":
+    import pyoxigraph
+
+    if fmt not in DUMP_FORMATS:
+        raise ValueError(f"unknown format {fmt!r} (known: {', '.join(DUMP_FORMATS)})")
+    return {"trig": pyoxigraph.RdfFormat.TRIG, "nquads": pyoxigraph.RdfFormat.N_QUADS,
+            "turtle": pyoxigraph.RdfFormat.TURTLE, "nt": pyoxigraph.RdfFormat.N_TRIPLES}[fmt]
 
 
 class StoreError(RuntimeError):
@@ -114,8 +129,30 @@ class GraphStore(ABC):
         return False
 
     @abstractmethod
+    def quads(self, graphs: Iterable[URIRef]) -> Iterator["pyoxigraph.Quad"]:
+        """Every quad of these named graphs, graph by graph, read as the caller takes them
+        where the store can (so that an export of a million acts need not hold them all)."""
+
+    @abstractmethod
+    def union_triples(self, graphs: Iterable[URIRef]) -> Iterator["pyoxigraph.Triple"]:
+        """Each triple of the union of these named graphs once, read as the caller takes them
+        where the store can."""
+
+    def dump_to(self, graphs: Iterable[URIRef], fmt: str, output: BinaryIO) -> None:
+        """Serialise these named graphs into ``output`` as they are read: ``trig``, ``nquads``,
+        or a triple format (``nt``, ``turtle``) for their union."""
+        import pyoxigraph
+
+        rdf_format = _rdf_format(fmt)
+        graphs = list(graphs)
+        data = self.quads(graphs) if fmt in QUAD_FORMATS else self.union_triples(graphs)
+        pyoxigraph.serialize(data, output, format=rdf_format)
+
     def dump(self, graphs: Iterable[URIRef], fmt: str) -> bytes:
-        """Serialise these named graphs: ``trig``, ``nquads``, or a triple format for one union."""
+        """:meth:`dump_to` in memory, for graphs known to be small (tests, the ontology)."""
+        buffer = io.BytesIO()
+        self.dump_to(graphs, fmt, buffer)
+        return buffer.getvalue()
 
     @abstractmethod
     def named_graphs(self) -> list[URIRef]: ...

@@ -14,14 +14,6 @@ from .base import Bindings, GraphStore, QueryResult, StoreError
 from .terms import from_ox, to_ox
 from .values import bind_values
 
-_FORMATS = {
-    "trig": ox.RdfFormat.TRIG,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "turtle": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES,
-}
-
-
 def _write_marker(path: Path, text: str) -> None:
     with open(path, "w", encoding="utf-8") as marker:
         marker.write(text + "\n")
@@ -212,16 +204,23 @@ class EmbeddedStore(GraphStore):
         if marker is not None:
             marker.unlink()
 
-    def dump(self, graphs: Iterable[URIRef], fmt: str) -> bytes:
-        graphs = list(graphs)
-        if fmt in ("trig", "nquads"):
-            wanted = {str(g) for g in graphs}
-            quads = [q for g in graphs for q in self._store.quads_for_pattern(None, None, None, ox.NamedNode(str(g)))]
-            assert all(q.graph_name.value in wanted for q in quads)
-            return ox.serialize(quads, format=_FORMATS[fmt])
-        triples = {ox.Triple(q.subject, q.predicate, q.object)
-                   for g in graphs for q in self._store.quads_for_pattern(None, None, None, ox.NamedNode(str(g)))}
-        return ox.serialize(sorted(triples, key=str), format=_FORMATS[fmt])
+    def quads(self, graphs: Iterable[URIRef]) -> Iterator[ox.Quad]:
+        for graph in list(graphs):
+            yield from self._store.quads_for_pattern(None, None, None, ox.NamedNode(str(graph)))
+
+    def union_triples(self, graphs: Iterable[URIRef]) -> Iterator[ox.Triple]:
+        # Graph by graph, a triple dropped if a graph already written holds it: a lookup in
+        # the store's index instead of a set of every triple (5.5 million at 100k acts). The
+        # order is the store's (by graph, then its index), the same for the same contents;
+        # a sorted order was never promised and would need every triple at once.
+        store = self._store
+        written: list[ox.NamedNode] = []
+        for graph in dict.fromkeys(ox.NamedNode(str(g)) for g in graphs):
+            for quad in store.quads_for_pattern(None, None, None, graph):
+                s, p, o = quad.subject, quad.predicate, quad.object
+                if not any(ox.Quad(s, p, o, earlier) in store for earlier in written):
+                    yield quad.triple
+            written.append(graph)
 
     def named_graphs(self) -> list[URIRef]:
         return sorted(URIRef(g.value) for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))

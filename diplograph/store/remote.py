@@ -38,7 +38,7 @@ import urllib.error
 import urllib.request
 import uuid
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from urllib.parse import unquote, urlencode, urlsplit, urlunsplit
 
 import pyoxigraph as ox
@@ -55,12 +55,6 @@ CHUNK = 1000
 
 _RESULTS_JSON = "application/sparql-results+json"
 _RDF_ACCEPT = "application/n-triples, text/plain;q=0.9, text/turtle;q=0.8, application/rdf+xml;q=0.5"
-_FORMATS = {
-    "trig": ox.RdfFormat.TRIG,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "turtle": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES,
-}
 
 
 class RemoteStoreError(StoreError):
@@ -330,7 +324,8 @@ class RemoteStore(GraphStore):
                 f"the answer from the SPARQL server at {url} has {rows} rows, the server's limit (max_rows "
                 f"{self.max_rows}): it may be cut and is not returned as if it were complete")
 
-    def _gsp(self, method: str, graph_iri: URIRef, data: bytes | None = None, accept: str | None = None):
+    def _gsp_open(self, method: str, graph_iri: URIRef, data: bytes | None = None, accept: str | None = None):
+        """The graph store's response, open (the caller reads it and closes it)."""
         separator = "&" if "?" in self.graph_store_url else "?"
         url = self.graph_store_url + separator + urlencode({"graph": _iri(graph_iri)})
         request = urllib.request.Request(url, data=data, method=method)
@@ -348,12 +343,17 @@ class RemoteStore(GraphStore):
                 token = base64.b64encode(f"{self.user}:{self.password or ''}".encode()).decode()
                 request.add_header("Authorization", f"Basic {token}")
         opener = urllib.request.build_opener(*handlers)
-        what = "graph store request"
         try:
-            with opener.open(request, timeout=self.timeout) if self.timeout else opener.open(request) as response:
-                return response.read(), _lower(response.headers)
+            return opener.open(request, timeout=self.timeout) if self.timeout else opener.open(request)
         except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
-            raise self._fail(self.graph_store_url, exc, what) from None
+            raise self._fail(self.graph_store_url, exc, "graph store request") from None
+
+    def _gsp(self, method: str, graph_iri: URIRef, data: bytes | None = None, accept: str | None = None):
+        with self._gsp_open(method, graph_iri, data, accept) as response:
+            try:
+                return response.read(), _lower(response.headers)
+            except (http.client.HTTPException, OSError) as exc:
+                raise self._fail(self.graph_store_url, exc, "graph store request") from None
 
     # ------------------------------------------------------------------
     # Queries
@@ -397,7 +397,9 @@ class RemoteStore(GraphStore):
             raise RemoteStoreError(f"the SPARQL server at {self.query_url} gave no ASK result")
         return answer["boolean"]
 
-    def _parse_rdf(self, body: bytes, headers: dict[str, str], url: str) -> list[ox.Triple]:
+    def _parse_rdf(self, body, headers: dict[str, str], url: str) -> Iterator[ox.Triple]:
+        """The triples of an RDF answer, ``body`` as bytes or an open response (read as the
+        triples are taken)."""
         media = _media_type(headers)
         if media in ("text/plain", ""):
             media = "application/n-triples"
@@ -405,14 +407,17 @@ class RemoteStore(GraphStore):
         if fmt is None:
             raise RemoteStoreError(f"the SPARQL server at {url} answered in {media}, not an RDF format this reads")
         try:
-            return [q.triple if isinstance(q, ox.Quad) else q for q in ox.parse(body, format=fmt)]
+            for item in ox.parse(body, format=fmt):
+                yield item.triple if isinstance(item, ox.Quad) else item
         except SyntaxError as exc:
             raise RemoteStoreError(f"the SPARQL server at {url} sent {media} that does not parse: {exc}") from None
+        except (http.client.HTTPException, OSError) as exc:
+            raise self._fail(url, exc, "request") from None
 
     def _construct(self, query: str, bindings=None, default_graphs=None, named_graphs=None) -> list[ox.Triple]:
         body, headers = self._sparql(bind_values(query, bindings), "CONSTRUCT", _RDF_ACCEPT, default_graphs,
                                      named_graphs)
-        triples = self._parse_rdf(body, headers, self.query_url)
+        triples = list(self._parse_rdf(body, headers, self.query_url))
         self._check_rows(self.query_url, len(triples))
         return triples
 
@@ -468,40 +473,62 @@ class RemoteStore(GraphStore):
     # Whole graphs
     # ------------------------------------------------------------------
 
-    def _graph(self, graph_iri: URIRef) -> list[ox.Triple]:
-        iri = _iri(graph_iri)
-        if self.graph_store_url:
-            try:
-                body, headers = self._gsp("GET", graph_iri, accept="application/n-triples")
-            except RemoteStoreError as exc:
-                if "HTTP 404" in str(exc):
-                    return []
-                raise
+    def _graph(self, graph_iri: URIRef) -> Iterator[ox.Triple]:
+        """The triples of one graph, refused if the server cut its answer. From the graph
+        store they are parsed as the answer arrives, never held all at once, so the count is
+        checked after the last: a cut answer raises having given what it held (the command
+        line writes a file aside and keeps it only whole). Without a graph store, a CONSTRUCT
+        answer, read whole and checked before any triple is given."""
+        if not self.graph_store_url:
+            iri = _iri(graph_iri)
+            # a CONSTRUCT answer may repeat a triple: each counted and given once
+            query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}"
+            triples = list(dict.fromkeys(self._construct(query)))
+            self._check_whole(graph_iri, len(triples))
+            yield from triples
+            return
+        try:
+            response = self._gsp_open("GET", graph_iri, accept="application/n-triples")
+        except RemoteStoreError as exc:
+            if "HTTP 404" in str(exc):
+                return
+            raise
+        # a graph store sends the graph, each triple once, so the triples are counted as they
+        # come (a set of them to count would hold the graph again)
+        given = 0
+        with response:
+            headers = _lower(response.headers)
             self._check_cut(self.graph_store_url, headers)
-            triples = self._parse_rdf(body, headers, self.graph_store_url)
-        else:
-            triples = self._construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}")
+            for triple in self._parse_rdf(response, headers, self.graph_store_url):
+                given += 1
+                yield triple
+        self._check_whole(graph_iri, given)
+
+    def _check_whole(self, graph_iri: URIRef, given: int) -> None:
         expected = self.count(graph_iri)
-        if len(set(triples)) != expected:
+        if given != expected:
             raise TruncatedResultError(
-                f"the SPARQL server at {self.location} gave {len(set(triples))} triples of the graph <{iri}>, "
+                f"the SPARQL server at {self.location} gave {given} triples of the graph <{_iri(graph_iri)}>, "
                 f"which holds {expected}: the answer was cut (raise the server's row limit)")
-        return triples
 
     def triples(self, graph_iri: URIRef) -> list[ox.Triple]:
         """Every triple of one graph, refused if the server cut its answer."""
-        return self._graph(graph_iri)
+        return list(self._graph(graph_iri))
 
-    def dump(self, graphs: Iterable[URIRef], fmt: str) -> bytes:
-        if fmt not in _FORMATS:
-            raise ValueError(f"unknown format {fmt!r} (known: {', '.join(_FORMATS)})")
-        graphs = list(graphs)
-        if fmt in ("trig", "nquads"):
-            quads = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(str(g)))
-                     for g in graphs for t in self._graph(g)]
-            return ox.serialize(quads, format=_FORMATS[fmt])
-        triples = {t for g in graphs for t in self._graph(g)}
-        return ox.serialize(sorted(triples, key=str), format=_FORMATS[fmt])
+    def quads(self, graphs: Iterable[URIRef]) -> Iterator[ox.Quad]:
+        for graph in list(graphs):
+            name = ox.NamedNode(str(graph))
+            for t in self._graph(graph):
+                yield ox.Quad(t.subject, t.predicate, t.object, name)
+
+    def union_triples(self, graphs: Iterable[URIRef]) -> Iterator[ox.Triple]:
+        graphs = list(dict.fromkeys(graphs))
+        if len(graphs) == 1:
+            yield from self._graph(graphs[0])
+            return
+        # Whether an earlier graph holds a triple would be a request per triple to a server:
+        # the union of several graphs is gathered in memory instead (sorted, for one order).
+        yield from sorted({t for g in graphs for t in self._graph(g)}, key=str)
 
     def named_graphs(self) -> list[URIRef]:
         result = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")

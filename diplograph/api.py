@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import builtins
 from pathlib import Path
-from typing import Iterable
+from typing import BinaryIO, Iterable
 
 from rdflib import URIRef
 
 from . import queries
 from .export import export as _export
+from .export import write_export as _write_export
 from .loader import LoadResult, load
 from .namespaces import Graphs
 from .statistics import statistics
@@ -66,7 +67,14 @@ class Diplograph:
         return Rows(self.store.select(text, bindings=bindings or None, default_graphs=default_graphs))
 
     def export(self, fmt: str = "trig", *, graphs: Iterable[URIRef] | None = None) -> bytes:
+        """The export as bytes, for small graphs; for large ones, :meth:`write_export`."""
         return _export(self.store, fmt, graphs=graphs)
+
+    def write_export(self, fmt: str, output: BinaryIO, *, graphs: Iterable[URIRef] | None = None) -> int:
+        """Write the export into ``output`` (a binary file) and return the bytes written;
+        nquads, trig and nt as the store is read, in memory that does not grow with it
+        (``diplograph.export.write_export``)."""
+        return _write_export(self.store, fmt, output, graphs=graphs)
 
     def stats(self) -> dict:
         return statistics(self.store)

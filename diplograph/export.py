@@ -2,15 +2,23 @@
 
 Every export carries the dataset's licence and source: a description of the
 dataset (title, licence, publisher, version) is part of what is written.
+
+N-Quads, TriG and N-Triples are written as the store is read (:func:`write_export`):
+what the export holds in memory does not grow with the store, so they are the formats
+for a large graph. Turtle and JSON-LD are made by rdflib from the whole graph in memory
+(longturtle groups and orders every triple, JSON-LD compacts with the context): they are
+for small graphs, one episode or the ontology, and need several times the export's size.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Iterable
+import io
+import itertools
+from typing import BinaryIO, Iterable
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, XSD
 
 from . import __version__
@@ -56,36 +64,74 @@ def dataset_description() -> Graph:
     return graph
 
 
-def export(store: GraphStore, fmt: str, *, graphs: Iterable[URIRef] | None = None) -> bytes:
+def write_export(store: GraphStore, fmt: str, output: BinaryIO, *,
+                 graphs: Iterable[URIRef] | None = None) -> int:
+    """Write the export of ``graphs`` (by default the ontology, asserted, inferred and
+    provenance graphs) and the dataset's description into ``output``, a binary file;
+    return the number of bytes written.
+
+    ``nquads`` and ``trig`` are written graph by graph as the store is read; ``nt``, the
+    union of the graphs, too, each triple once (in the embedded store a triple that an
+    earlier graph holds is looked up there, not kept in a set; a remote store gathers the
+    union of several graphs in memory). ``turtle`` and ``jsonld`` are made whole in memory
+    by rdflib, for small graphs."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format '{fmt}' (known: {', '.join(FORMATS)})")
     graphs = list(graphs or DEFAULT_GRAPHS)
-    description = dataset_description()
-    if fmt in ("nt", "nquads"):
-        body = store.dump(graphs, fmt)
-        if fmt == "nquads":
-            extra = Dataset()
-            for triple in description:
-                extra.add(triple + (Graphs.PROVENANCE,))
-            return body + extra.serialize(format="nquads", encoding="utf-8")
-        return body + description.serialize(format="nt", encoding="utf-8")
-    if fmt == "trig":
-        # pyoxigraph's serializer: rdflib's (a parse into a Dataset, then pure Python) took 54 s
-        # for 10,000 acts. The dump comes graph by graph, each in subject order, so the
-        # serializer groups each graph's triples by subject as they arrive.
+    counted = _Counted(output)
+    description = [(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in sorted(dataset_description())]
+    if fmt in ("nquads", "trig"):
         provenance = ox.NamedNode(str(Graphs.PROVENANCE))
-        quads = list(ox.parse(store.dump(graphs, "nquads"), format=ox.RdfFormat.N_QUADS))
-        quads += [ox.Quad(to_ox(s), to_ox(p), to_ox(o), provenance) for s, p, o in description]
-        return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
+        quads = itertools.chain(store.quads(graphs), (ox.Quad(s, p, o, provenance) for s, p, o in description))
+        if fmt == "trig":
+            # pyoxigraph's serializer: rdflib's (a parse into a Dataset, then pure Python) took 54 s
+            # for 10,000 acts. The quads come graph by graph, each in subject order, so the
+            # serializer groups each graph's triples by subject as they arrive.
+            ox.serialize(quads, counted, format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
+        else:
+            ox.serialize(quads, counted, format=ox.RdfFormat.N_QUADS)
+    elif fmt == "nt":
+        triples = itertools.chain(store.union_triples(graphs), (ox.Triple(s, p, o) for s, p, o in description))
+        ox.serialize(triples, counted, format=ox.RdfFormat.N_TRIPLES)
+    else:
+        counted.write(_in_memory(store, fmt, graphs))
+    counted.flush()
+    return counted.written
+
+
+def export(store: GraphStore, fmt: str, *, graphs: Iterable[URIRef] | None = None) -> bytes:
+    """:func:`write_export` into bytes: for small graphs, or a caller that needs them whole."""
+    buffer = io.BytesIO()
+    write_export(store, fmt, buffer, graphs=graphs)
+    return buffer.getvalue()
+
+
+def _in_memory(store: GraphStore, fmt: str, graphs: list[URIRef]) -> bytes:
     graph = Graph()
     graph.parse(data=store.dump(graphs, "nt"), format="nt")
-    graph += description
+    graph += dataset_description()
     _bind(graph)
     if fmt == "jsonld":
         from .jsonld import CONTEXT
 
         return graph.serialize(format="json-ld", context=CONTEXT, encoding="utf-8")
     return graph.serialize(format="longturtle", encoding="utf-8")
+
+
+class _Counted:
+    """The output, counting the bytes written to it (standard output cannot say by tell())."""
+
+    def __init__(self, output: BinaryIO):
+        self.output = output
+        self.written = 0
+
+    def write(self, data) -> int:
+        self.output.write(data)
+        self.written += len(data)
+        return len(data)
+
+    def flush(self) -> None:
+        self.output.flush()
 
 
 def _bind(graph) -> None:

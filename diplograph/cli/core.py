@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -125,7 +126,9 @@ def query(
 
 @app.command()
 def export(
-    fmt: Annotated[str, typer.Option("--format", "-f", help=f"One of: {', '.join(FORMATS)}.")] = "trig",
+    fmt: Annotated[str, typer.Option("--format", "-f", help=f"One of: {', '.join(FORMATS)}. nquads, trig and nt are "
+                                     "written as the store is read, for any size; turtle and jsonld are made in "
+                                     "memory, for small graphs.")] = "trig",
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write (default: standard output).")] = None,
     store: StoreOption = DEFAULT_STORE,
 ) -> None:
@@ -134,14 +137,22 @@ def export(
         raise fail(f"unknown format '{fmt}' (known: {', '.join(FORMATS)})")
     graph = open_graph(store)
     try:
-        data = graph.export(fmt)
+        if output:
+            # written aside and renamed when whole: an export that fails half way (a server
+            # that cuts its answer is found out at the end of a graph) leaves no partial file
+            # and keeps the one that was there
+            aside = output.with_name(f".{output.name}.{os.getpid()}.part")
+            try:
+                with open(aside, "wb") as stream:
+                    written = graph.write_export(fmt, stream)
+                os.replace(aside, output)
+            finally:
+                aside.unlink(missing_ok=True)
+            errors.print(f"wrote {written:,} bytes to {output}", highlight=False)
+        else:
+            graph.write_export(fmt, sys.stdout.buffer)
     finally:
         graph.close()
-    if output:
-        output.write_bytes(data)
-        errors.print(f"wrote {len(data):,} bytes to {output}", highlight=False)
-    else:
-        sys.stdout.buffer.write(data)
 
 
 @app.command()

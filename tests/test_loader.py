@@ -7,6 +7,7 @@ Expected line numbers are looked up in the YAML text each test writes.
 
 from __future__ import annotations
 
+import importlib
 import os
 from pathlib import Path
 
@@ -37,6 +38,15 @@ def assert_error(result: LoadResult, path: Path, line: int, subject: str | None,
 
 
 RDFS_LABEL = URIRef("http://www.w3.org/2000/01/rdf-schema#label")
+
+
+@pytest.fixture(autouse=True, params=["one batch", "a batch per file"])
+def batches(request, monkeypatch):
+    """Every test of the contract twice: as a load of one batch, and of as many batches as
+    files (a large load: each checked, built and spooled on its own, written at the end)."""
+    if request.param == "a batch per file":
+        monkeypatch.setattr(importlib.import_module("diplograph.loader.load"), "BATCH_BYTES", 1)
+    return request.param
 
 
 def _asserted_nquads(store) -> list[str]:

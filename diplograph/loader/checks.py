@@ -10,7 +10,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 import jsonschema
 
@@ -137,6 +137,36 @@ class Located:
     def line_of(self, *field_path: Any) -> int:
         return self.doc.line(self.path + tuple(field_path))
 
+    @property
+    def display(self) -> str:
+        return self.doc.display
+
+    def settled(self) -> "Place":
+        """What later checks read of this item, without its document."""
+        item = {key: self.item[key] for key in _READ_LATER if key in self.item}
+        lines = {key: self.line_of(key) for key in _LINES_READ_LATER if key in self.item}
+        return Place(self.display, self.line, self.subject, item, lines)
+
+
+#: the fields of an item that checks of other files read (an act's date, a source's description)
+_READ_LATER = ("id", "code", "announced", "url", "publisher", "date", "title")
+_LINES_READ_LATER = ("publisher", "date", "title")
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """An item of a record file checked in an earlier batch of a load: where it stands and the
+    few fields that the files after it are checked against, so that its document can go."""
+
+    display: str
+    line: int
+    subject: str
+    item: dict
+    lines: dict
+
+    def line_of(self, *field_path: Any) -> int:
+        return self.lines.get(field_path[0], self.line) if len(field_path) == 1 else self.line
+
 
 @dataclass
 class Catalogue:
@@ -171,6 +201,21 @@ class Catalogue:
     def id_known(self, kind: str, ident: str) -> bool:
         return ident in getattr(self, kind) or ident in self.stored.get(kind, {})
 
+    def settle(self) -> None:
+        """Keep of every item registered so far only its :class:`Place`: a load checked batch
+        by batch lets each batch's documents go once they are checked."""
+        for table in (self.states, self.organisations, self.acts, self.persons, self.missions, self.coalitions,
+                      self.episodes, self.sources_by_url):
+            for key, value in table.items():
+                if type(value) is Located:
+                    table[key] = value.settled()
+        for key, value in self.events.items():
+            if type(value) is Located:
+                # an event is an act the table of ids holds already (as a rule): its place serves
+                same = self.acts.get(value.item.get("id"))
+                self.events[key] = (same if isinstance(same, Place) and (same.display, same.line)
+                                    == (value.display, value.line) else value.settled())
+
 
 def _items(doc: YamlDocument, section: str) -> Iterator[Located]:
     values = doc.data.get(section) if isinstance(doc.data, dict) else None
@@ -187,7 +232,7 @@ def _register(report: Report, table: dict[str, Located], stored: dict[str, str],
     if key in table:
         first = table[key]
         report.error(located.doc.display, located.line, located.subject,
-                     f"duplicate {kind} id '{key}', already defined at {first.doc.display}:{first.line}")
+                     f"duplicate {kind} id '{key}', already defined at {first.display}:{first.line}")
     elif key in stored:
         report.error(located.doc.display, located.line, located.subject,
                      f"duplicate {kind} id '{key}', already loaded from {stored[key]}")
@@ -198,6 +243,13 @@ def _register(report: Report, table: dict[str, Located], stored: dict[str, str],
 def build_catalogue(docs: list[YamlDocument], report: Report, stored: dict[str, dict[str, str]],
                     stored_act_dates: dict[str, dt.date], stored_agents: set[str]) -> Catalogue:
     catalogue = Catalogue(stored=stored, stored_act_dates=stored_act_dates, stored_agents=stored_agents)
+    register(catalogue, docs, report)
+    return catalogue
+
+
+def register(catalogue: Catalogue, docs: Iterable[YamlDocument], report: Report) -> None:
+    """Add the ids that ``docs`` define to ``catalogue``, reporting those already taken."""
+    stored = catalogue.stored
     for doc in docs:
         if not isinstance(doc.data, dict):
             continue
@@ -215,7 +267,6 @@ def build_catalogue(docs: list[YamlDocument], report: Report, stored: dict[str, 
                                ("missions", catalogue.missions), ("coalitions", catalogue.coalitions)):
             for located in _items(doc, section):
                 _register(report, table, stored.get(section, {}), section[:-1], located.item.get("id"), located)
-    return catalogue
 
 
 # ---------------------------------------------------------------------------
@@ -335,7 +386,7 @@ def _check_source_conflict(located: Located, catalogue: Catalogue, report: Repor
         a, b = first.item.get(key), located.item.get(key)
         if a and b and a != b:
             report.error(located.doc.display, located.line_of(key), located.subject,
-                         f"{key}: the source {url} is described as {b!r} here but as {a!r} at {first.doc.display}:{first.line_of(key)}")
+                         f"{key}: the source {url} is described as {b!r} here but as {a!r} at {first.display}:{first.line_of(key)}")
 
 
 def _check_act(located: Located, catalogue: Catalogue, report: Report, known_types, cite, agent, events) -> None:
@@ -419,6 +470,6 @@ def _check_act(located: Located, catalogue: Catalogue, report: Report, known_typ
             first = events[key]
             report.error(display, located.line, located.subject,
                          f"duplicate event: same actor, target, type and date as act '{first.item.get('id')}' "
-                         f"at {first.doc.display}:{first.line}; merge them or tell them apart")
+                         f"at {first.display}:{first.line}; merge them or tell them apart")
         else:
             events[key] = located

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Callable, Generic, Iterable, TypeVar
+from typing import Callable, Container, Generic, Iterable, TypeVar
 from urllib.parse import unquote
 
 import pyoxigraph as ox
@@ -97,7 +97,12 @@ class Stored:
 
     def acts_among(self, iris: Iterable[URIRef]) -> list[URIRef]:
         """Which of ``iris`` are acts the store holds (outside the files loaded)."""
-        return [iri for iri in iris if str(iri).startswith(_ACT) and unquote(str(iri)[len(_ACT):]) in self.ids["acts"]]
+        return acts_among(iris, self.ids["acts"])
+
+
+def acts_among(iris: Iterable[URIRef], ids: Container[str]) -> list[URIRef]:
+    """Which of ``iris`` are the IRIs of acts whose ids are in ``ids``."""
+    return [iri for iri in iris if str(iri).startswith(_ACT) and unquote(str(iri)[len(_ACT):]) in ids]
 
 
 #: the IRI prefix of each kind of id, from its minter

@@ -515,7 +515,6 @@ def generate(directory: Path, acts: int, *, seed: int = 1, states: int = 200, la
             file_of[act.id] = relative
 
     all_acts = [a for e in episodes for a in e.acts] + noise
-    episode_ids = {relative: content["id"] for relative, content in files.items()}
     truth = {
         "generator": {"version": GENERATOR_VERSION, "seed": seed, "acts": acts, "states": len(generator.states),
                       "layout": layout, "start": START.isoformat(), "end": END.isoformat(), "window_days": WINDOW,

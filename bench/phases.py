@@ -24,7 +24,6 @@ import pyoxigraph as ox
 import yaml
 
 from diplograph import queries as named_queries
-from diplograph.export import export
 from diplograph.loader import load
 from diplograph.namespaces import Graphs
 from diplograph.reasoning import owl_entailment, owl_rules, reason, temporal_rules

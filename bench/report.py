@@ -130,7 +130,6 @@ def _status(value: float | None, target: float, *, smaller: bool = True) -> str:
 def goals(document: dict) -> list[dict]:
     sizes = document["sizes"]
     figs = [figures(s) for s in sizes]
-    largest = max(figs, key=lambda f: f["acts"]) if figs else None
     out = []
 
     def add(goal: str, target: str, measured: str, status: str) -> None:

@@ -156,6 +156,7 @@ def _load(store: GraphStore, paths: Iterable[Path | str], *, dry_run: bool, forc
         if several:
             digests.update((relative, doc.sha256) for doc, relative in docs)
             catalogue.settle()
+            del docs  # before the next batch is parsed: two batches held at once double the peak
         else:
             kept.append(docs)
     agents = _agents(stored, catalogue)
@@ -201,6 +202,7 @@ def _load(store: GraphStore, paths: Iterable[Path | str], *, dry_run: bool, forc
             triples_changed += len({t for part in parts for t in part.asserted})
             if report.ok and not dry_run:
                 pending.add(parts)
+            del docs, built, parts  # before the next batch is parsed, as above
         if not report.ok:
             result.unchanged, result.written = [], []
             return result

@@ -35,11 +35,16 @@ def _content(store: EmbeddedStore) -> tuple[list[str], list[str], int]:
 
 @pytest.fixture
 def spool_dir(tmp_path: Path, monkeypatch) -> Path:
-    """The temporary directory the spool files go to, watched by the tests."""
+    """The system's temporary directory, watched by the tests (an embedded store on disk keeps
+    the spool in its own directory, and leaves nothing here either)."""
     directory = tmp_path / "tmp"
     directory.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(directory))
     return directory
+
+
+def _spools(store: EmbeddedStore) -> list[Path]:
+    return list(Path(store.location).glob(pending.SPOOL_PREFIX + "*"))
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +72,7 @@ def test_the_shipped_records_in_a_batch_per_file_give_what_one_batch_gives(one_b
         # one batch counts each asserted triple once; batches count a triple that two of
         # them assert (a dyad described by two files) in each
         assert single.triples == store.count(Graphs.ASSERTED) <= result.triples
-        assert list(spool_dir.iterdir()) == []
+        assert list(spool_dir.iterdir()) == [] and _spools(store) == []
     finally:
         store.close()
 
@@ -92,7 +97,7 @@ def test_batches_into_a_store_that_holds_records_go_through_the_staging_graphs_i
         pieces = [data for graph, data in sent if graph == str(Graphs.STAGING_ASSERTED)]
         assert len(pieces) > 10 and all(len(data) < 4096 + 10_000 and data.endswith(b" .\n") for data in pieces)
         assert _content(store) == one_batch[1]
-        assert list(spool_dir.iterdir()) == []
+        assert list(spool_dir.iterdir()) == [] and _spools(store) == []
     finally:
         store.close()
 
@@ -105,7 +110,17 @@ def test_a_failed_batch_writes_none_of_the_batches_that_passed(synthetic, store,
     assert not result.ok
     assert any("unknown state 'CZE'" in str(m) for m in result.report.errors)
     assert snapshot(store) == []
-    assert list(spool_dir.iterdir()) == []
+    assert list(spool_dir.iterdir()) == [] and _spools(store) == []
+
+
+def test_what_a_killed_load_spooled_is_removed_by_the_next_load_into_the_store(synthetic, store, monkeypatch):
+    monkeypatch.setattr(loader, "BATCH_BYTES", 1)
+    stale = Path(store.location) / (pending.SPOOL_PREFIX + "killed")
+    stale.mkdir()
+    (stale / "asserted.nt").write_bytes(b"<https://example.org/a> <https://example.org/p> <https://example.org/b> .\n")
+    synthetic.episode()
+    assert load(store, [synthetic.dir]).ok
+    assert not stale.exists() and _spools(store) == []
 
 
 def test_an_answer_to_an_act_of_a_later_batch_resolves_and_is_checked_against_its_date(synthetic, store, monkeypatch):

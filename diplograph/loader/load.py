@@ -18,6 +18,7 @@ from .. import namespaces as ns
 from ..collector import without_cyclic_collection
 from ..namespaces import DG, Graphs
 from ..store.base import GraphStore
+from ..store.embedded import EmbeddedStore
 from . import checks
 from .pending import InMemory, Pending, Spooled
 from .quads import EngineTerms, ntriples, quads
@@ -162,7 +163,7 @@ def _load(store: GraphStore, paths: Iterable[Path | str], *, dry_run: bool, forc
     agents = _agents(stored, catalogue)
 
     triples_built = triples_changed = 0
-    with (Spooled() if several else InMemory()) as pending:
+    with (Spooled(_spool_directory(store)) if several else InMemory()) as pending:
         for index, batch in enumerate(batches):
             if several:
                 say(f"batch {index + 1} of {len(batches)}: parsing {len(batch)} record files again")
@@ -260,6 +261,14 @@ def _parse_batch(files: list[Path], report: Report, *,
         if expected is not None and expected.get(relative) != doc.sha256:
             report.error(doc.display, 1, "", "the file changed while it was being loaded: load it again")
     return docs
+
+
+def _spool_directory(store: GraphStore) -> Path | None:
+    """Where a load of several batches spools what it will write: the directory of an embedded
+    store on disk (this process holds its lock), else the system's temporary directory."""
+    if isinstance(store, EmbeddedStore) and store.location != ":memory:" and not store.read_only:
+        return Path(store.location)
+    return None
 
 
 def _agents(stored: Stored, catalogue: checks.Catalogue) -> dict[str, URIRef]:

@@ -98,12 +98,24 @@ class InMemory(Pending):
         self.parts.clear()
 
 
-class Spooled(Pending):
-    """N-Triples files, a batch appended at a time (a load of several batches)."""
+#: the name of a spool directory begins with this
+SPOOL_PREFIX = "diplograph-load-"
 
-    def __init__(self) -> None:
+
+class Spooled(Pending):
+    """N-Triples files, a batch appended at a time (a load of several batches).
+
+    ``beside``: the directory of an embedded store, which only the process that holds the
+    store open can write to; the files go there rather than into the system's temporary
+    directory, and what a killed load left there is removed by the next load (gigabytes for a
+    million acts)."""
+
+    def __init__(self, beside: Path | None = None) -> None:
         super().__init__()
-        self._directory = Path(tempfile.mkdtemp(prefix="diplograph-load-"))
+        if beside is not None:
+            for stale in beside.glob(SPOOL_PREFIX + "*"):
+                shutil.rmtree(stale, ignore_errors=True)
+        self._directory = Path(tempfile.mkdtemp(prefix=SPOOL_PREFIX, dir=beside))
         self._asserted = self._directory / "asserted.nt"
         self._provenance = self._directory / "provenance.nt"
         self._asserted.touch()

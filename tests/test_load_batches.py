@@ -5,11 +5,11 @@ batch writes, report what it reports, and leave nothing behind."""
 from __future__ import annotations
 
 import importlib
-import os
 import tempfile
 from pathlib import Path
 
 import pytest
+from load_support import provenance_but_load_runs
 
 from diplograph.loader import load
 from diplograph.namespaces import Graphs
@@ -18,18 +18,10 @@ from diplograph.store.embedded import EmbeddedStore
 loader = importlib.import_module("diplograph.loader.load")
 pending = importlib.import_module("diplograph.loader.pending")
 
-_PROVENANCE_BUT_LOAD_RUNS = """
-PREFIX dg: <https://w3id.org/diplograph/ontology#>
-SELECT ?s ?p ?o WHERE { GRAPH <https://w3id.org/diplograph/graph/provenance> {
-  ?s ?p ?o
-  FILTER NOT EXISTS { ?s a dg:LoadRun }
-  FILTER (?p != <http://www.w3.org/ns/prov#wasGeneratedBy>)
-} }"""
-
 
 def _content(store: EmbeddedStore) -> tuple[list[str], list[str], int]:
     asserted = sorted(store.dump([Graphs.ASSERTED], "nquads").decode("utf-8").splitlines())
-    provenance = sorted(map(str, store.select(_PROVENANCE_BUT_LOAD_RUNS).rows))
+    provenance = provenance_but_load_runs(store)
     return asserted, provenance, store.count(Graphs.ONTOLOGY)
 
 

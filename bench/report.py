@@ -209,7 +209,9 @@ def goals(document: dict) -> list[dict]:
     at_million("query_whole_max", 2, "Named queries on 1M acts, whole-graph aggregates: median")
     million = _at(figs, 1_000_000)
     if million and million["peak_mib"]:
-        add("Peak memory for 1M acts", "6 GB", f"{million['peak_mib'] / 1024:.2f} GiB", _status(million["peak_mib"], 6 * 1024))
+        # the issue's 6 GB, in bytes (10^9), against the peak in MiB
+        add("Peak memory for 1M acts", "6 GB", f"{million['peak_mib'] * 2**20 / 1e9:.2f} GB ({million['peak_mib']} MiB)",
+            _status(million["peak_mib"], 6e9 / 2**20))
     else:
         known = [f for f in figs if f["peak_mib"]]
         add("Peak memory for 1M acts", "6 GB",
@@ -320,12 +322,9 @@ def markdown(document: dict) -> str:
         lines.append(f"| {name} | " + " | ".join(cells) + f" | {_exponents(grow.get(growth_key, [])) if growth_key else ''} |")
 
     row("records → store (`load`)", "load", [f["load"] for f in figs], "load")
-    for index, step in enumerate((_ok(sizes[0], "load") or {}).get("steps", [])):
-        values = []
-        for s in sizes:
-            steps = (_ok(s, "load") or {}).get("steps", [])
-            values.append(steps[index]["seconds"] if index < len(steps) else None)
-        row(f"&nbsp;&nbsp;load: {re.sub(r'[0-9]+', 'N', step['step'])}", "load", values)
+    by_size = [load_steps(_ok(s, "load")) for s in sizes]
+    for name in dict.fromkeys(name for steps in by_size for name in steps):
+        row(f"&nbsp;&nbsp;load: {name}", "load", [steps.get(name) for steps in by_size])
     row("OWL 2 RL entailment alone, to fixpoint", "owl", [f["owl"] for f in figs], "owl")
     row("&nbsp;&nbsp;of which the rules (in memory; without the copy from disk and the writing back)", "owl",
         [f.get("owl_rules") for f in figs])
@@ -472,11 +471,25 @@ def diagnosis(document: dict) -> list[str]:
                    " added; the temporal rules run once).")
     for f, s in zip(figs, sizes):
         load = _ok(s, "load")
-        if load and load.get("steps"):
-            biggest = max(load["steps"], key=lambda st: st["seconds"] or 0)
-            out.append(f"At {s['label']} acts the load spends most in '{biggest['step']}' ({biggest['seconds']} s of "
-                       f"{load['seconds']} s).")
+        steps = load_steps(load)
+        if steps:
+            name, seconds = max(steps.items(), key=lambda item: item[1] or 0)
+            out.append(f"At {s['label']} acts the load spends most in '{name}' ({seconds} s of {load['seconds']} s).")
     return out
+
+
+def load_steps(load: dict | None) -> dict[str, float | None]:
+    """The load's steps by kind, summed over the batches of a load in batches ("checking SHACL
+    shapes (batch 3 of 8)" is "checking SHACL shapes"), counts of files as N, in their order."""
+    steps: dict[str, float | None] = {}
+    for step in (load or {}).get("steps", []):
+        name = re.sub(r"^batch [0-9]+ of [0-9]+: | \(batch [0-9]+ of [0-9]+(, ids only)?\)", "", step["step"])
+        name = re.sub(r"[0-9]+", "N", name)
+        if step["seconds"] is None or steps.get(name, 0) is None:
+            steps[name] = None  # a step still under way (or cut by the time limit)
+        else:
+            steps[name] = round(steps.get(name, 0) + step["seconds"], 4)
+    return steps
 
 
 def write(document: dict, out: Path, names: tuple[str, ...] | None = None) -> None:

@@ -154,3 +154,19 @@ def test_the_documented_smoke_run_measures_every_stage(tmp_path: Path):
     assert [g["goal"] for g in document["goals"]]
     markdown = (tmp_path / "results" / "latest.md").read_text(encoding="utf-8")
     assert "## Goals of issue 5" in markdown and document["machine"]["cpu"] in markdown
+
+
+def test_the_report_sums_the_steps_of_a_load_in_batches_by_kind():
+    from bench.report import load_steps
+
+    steps = [{"step": "finding the record files", "seconds": 0.1},
+             {"step": "parsing 74 record files and checking their structure (batch 1 of 2, ids only)", "seconds": 10.0},
+             {"step": "parsing 53 record files and checking their structure (batch 2 of 2, ids only)", "seconds": 8.0},
+             {"step": "batch 1 of 2: parsing 74 record files again", "seconds": 5.0},
+             {"step": "checking SHACL shapes", "seconds": 100.0},
+             {"step": "batch 2 of 2: parsing 53 record files again", "seconds": 4.0},
+             {"step": "checking SHACL shapes", "seconds": 90.0},
+             {"step": "writing 127 records", "seconds": None}]
+    assert load_steps({"steps": steps}) == {
+        "finding the record files": 0.1, "parsing N record files and checking their structure": 18.0,
+        "parsing N record files again": 9.0, "checking SHACL shapes": 190.0, "writing N records": None}

@@ -36,9 +36,10 @@ def _inferred(store: EmbeddedStore) -> set[str]:
 
 def _as_full_run_gives(store: EmbeddedStore, tmp_path: Path, **windows: int) -> set[str]:
     """What a full run infers from what ``store`` holds (in a copy of it)."""
-    store.flush()
     twin_path = tmp_path / f"full-{len(list(tmp_path.iterdir()))}"
-    shutil.copytree(store.location, twin_path)
+    # the engine's backup, a consistent snapshot: a copy of the files of a store open for writing
+    # can miss one that a compaction in the background has just replaced
+    store.engine.backup(str(twin_path))
     twin = EmbeddedStore(twin_path)
     try:
         result = reason(twin, full=True, **windows)

@@ -1,8 +1,9 @@
 """What a load will write, gathered batch by batch until every check has passed.
 
 A load of one batch keeps its record graphs as they are (the terms are made once, when they
-are written). A load of several batches writes each batch's triples to N-Triples files in a
-temporary directory as soon as the batch is checked, and lets the batch go: what is held in
+are written). A load of several batches writes each batch's triples to N-Triples files (in
+an embedded store's directory, else a temporary one) as soon as the batch is checked, and lets
+the batch go: what is held in
 memory then does not grow with the size of the load, and the store is written from the files
 once the last batch has passed.
 """
@@ -21,7 +22,8 @@ from rdflib import URIRef
 from .quads import EngineTerms, ntriples, quads
 from .rdf import RecordGraphs
 
-#: how much N-Triples text a remote store is sent at a time from a spooled load
+#: how much N-Triples text goes into a staging graph at a time from a spooled load (a store
+#: that already holds records, or a remote one)
 PIECE_BYTES = 32_000_000
 
 

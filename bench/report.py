@@ -18,6 +18,10 @@ OWL, TEMPORAL = "owl", "temporal"
 # Figures
 # ---------------------------------------------------------------------------
 
+#: the stages of a run in a working copy (reasoning/working_copy.py)
+WORKING_COPY_STAGES = ("copying the store into memory", "writing the results back")
+
+
 def _ok(size: dict, phase: str) -> dict | None:
     record = size["phases"].get(phase) or {}
     return record if record.get("status") == "ok" else None
@@ -344,8 +348,10 @@ def markdown(document: dict) -> str:
     row("&nbsp;&nbsp;OWL 2 RL rules within reasoning (all passes)", "reason", owl_in_reason)
     row("&nbsp;&nbsp;after the rules (counts, consistency check)", "reason",
         [(_ok(s, "reason") or {}).get("after_rules_seconds") for s in sizes])
-    for stage in ("copying the store into memory", "writing the results back"):
-        row(f"&nbsp;&nbsp;working copy: {stage}", "reason",
+    stages = [stage for s in sizes for stage in ((_ok(s, "reason") or {}).get("steps_stages") or {})]
+    for stage in dict.fromkeys(("copying the store into memory", "writing the results back", *stages)):
+        label = f"working copy: {stage}" if stage in WORKING_COPY_STAGES else stage
+        row(f"&nbsp;&nbsp;{label}", "reason",
             [((_ok(s, "reason") or {}).get("steps_stages") or {}).get(stage) for s in sizes])
     row("owlrl `DeductiveClosure(OWLRL_Semantics)` (reference)", "owlrl", [f["owlrl"] for f in figs], "owlrl")
     row("plain-Python retaliation join (floor)", "floor", [f["floor_join"] for f in figs], "floor join")

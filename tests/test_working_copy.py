@@ -215,23 +215,25 @@ def test_a_small_store_of_episodes_is_reasoned_in_a_copy_by_default(tmp_path, mo
         store.close()
 
 
-def test_the_reason_command_reasons_in_place_or_in_memory_as_asked(on_disk, monkeypatch):
+def test_the_reason_command_reasons_in_place_in_memory_or_in_parts_as_asked(on_disk, monkeypatch):
     from typer.testing import CliRunner
 
     from diplograph.cli import app
 
     chooser = sys.modules["diplograph.reasoning.working_copy"]
     chosen = []
-    real = chooser.in_memory
-    monkeypatch.setattr(chooser, "in_memory", lambda store, choice=None: chosen.append(real(store, choice)) or chosen[-1])
+    real = chooser.placement
+    monkeypatch.setattr(chooser, "placement", lambda store, choice=None: chosen.append(real(store, choice)) or chosen[-1])
     store = on_disk("store")
     location = store.location
     store.close()
-    for flag, expected in (("--in-place", False), ("--in-memory", True)):
+    for flag in ("--in-place", "--in-memory", "--in-parts"):
         result = CliRunner().invoke(app, ["reason", flag, "--full", "--store", location])
         assert result.exit_code == 0, result.output
         assert "retaliations" in result.output
-    assert chosen == [False, True]
+    assert chosen == ["store", "memory", "parts"]
+    result = CliRunner().invoke(app, ["reason", "--in-parts", "--in-memory", "--store", location])
+    assert result.exit_code != 0 and "--in-parts" in result.output
 
 
 @pytest.fixture

@@ -213,6 +213,9 @@ def reason(
     in_memory: Annotated[bool | None, typer.Option(
         "--in-memory/--in-place", show_default="in memory for a store on disk that fits in half the free memory, in the server for a remote store",
         help="Run the rules in a copy in memory and write back the results, or in the store (or server) itself.")] = None,
+    in_parts: Annotated[bool, typer.Option(
+        "--in-parts", show_default="for a store on disk too large for a copy in memory",
+        help="Run the rules on a store on disk in parts that fit in memory, writing as they go.")] = False,
     portable: Annotated[bool, typer.Option(
         "--portable",
         help="Run every rule as its SPARQL file, inside the store, even those with a faster step in Python "
@@ -236,6 +239,10 @@ def reason(
         retaliation_days, solidarity_days = windows(window, retaliation_window, solidarity_window)
     except ValueError as exc:
         raise fail(str(exc)) from None
+    if in_parts:
+        if in_memory is not None:
+            raise fail("--in-parts goes with neither --in-memory nor --in-place")
+        in_memory = "parts"
 
     graph = open_graph(store)
     try:

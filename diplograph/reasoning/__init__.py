@@ -20,15 +20,17 @@ from .. import __version__, resources
 from .. import namespaces as ns
 from ..namespaces import DG, Graphs
 from ..store.base import GraphStore
-from ..store.embedded import FORGET_REASONING
 from .consistency import Inconsistency, inconsistencies
 from .changelog import DROP_LOG
 from .engine import Rule, apply_once, owl_closure, read_rules
+from .in_parts import temporal_copy
 from .incremental import NO_RUN, Plan, plan, update
 from .native import with_native_owl, with_native_steps
 from .tbox import compile_schema
-from .working_copy import working_copy
+from .working_copy import RULES, working_copy
 
+#: the stage in which the last run's inferences are dropped (in pieces, for a store on disk)
+FORGETTING = "forgetting the last run's inferences"
 #: days within which an act of the other side is taken as an answer: 90 agrees best with the
 #: answers the shipped records assert (many came six to twelve weeks later)
 DEFAULT_RETALIATION_WINDOW = 90
@@ -116,7 +118,7 @@ def windows(window: int | None = None, retaliation_window: int | None = None,
 
 def reason(store: GraphStore, *, window: int | None = None, retaliation_window: int | None = None,
            solidarity_window: int | None = None, temporal: bool = True,
-           on_rule: Callable[[Rule, int], None] | None = None, in_memory: bool | None = None,
+           on_rule: Callable[[Rule, int], None] | None = None, in_memory: bool | str | None = None,
            on_stage: Callable[[str], None] | None = None, portable: bool = False,
            full: bool = False) -> ReasoningResult:
     """Recompute the inferred graph from the asserted one.
@@ -129,7 +131,9 @@ def reason(store: GraphStore, *, window: int | None = None, retaliation_window: 
     ``solidarity_window`` (default 30) that of inferred solidarity and how far back a
     supporter's own trigger counts; ``window`` sets both at once.
     ``in_memory``: run the rules in a working copy in memory and write back what changed
-    (reasoning/working_copy.py); by default, for a store on disk that fits in memory.
+    (reasoning/working_copy.py; by default, for a store on disk that fits in memory), False in
+    the store itself, or "parts": in parts that fit in memory (reasoning/in_parts.py; by
+    default, for a store on disk that does not fit).
     ``on_stage`` hears when the copy, the rules and the writing back begin, if a copy is made.
     ``portable``: every rule as its SPARQL file, none by its native step (the OWL rules:
     reasoning/native_owl.py; retaliation candidates, solidarity, the chains, the ends of levels:
@@ -154,7 +158,11 @@ def reason(store: GraphStore, *, window: int | None = None, retaliation_window: 
     node.add((run, DG.temporalRules, Literal(temporal)))
     node.add((run, PROV.startedAtTime, Literal(started.isoformat().replace("+00:00", "Z"), datatype=XSD.dateTime)))
     with working_copy(store, memory=in_memory, on_stage=on_stage) as work:
-        work.update(FORGET_REASONING)
+        if on_stage:
+            on_stage(FORGETTING)
+        work.forget_reasoning()
+        if on_stage:
+            on_stage(RULES)
         work.add_to_graph(Graphs.PROVENANCE, node.serialize(format="nt", encoding="utf-8"))
 
         # strata: the OWL consequences of what is asserted; the temporal rules once each, in order
@@ -162,8 +170,10 @@ def reason(store: GraphStore, *, window: int | None = None, retaliation_window: 
         # of what they inferred (the asserted graph is closed already: only the inferred is new)
         rounds = owl_entailment(work, on_rule=on_rule, portable=portable)
         if temporal:
-            apply_once(work, temporal_rules(portable=portable), on_rule=on_rule)
-            rounds += owl_closure(work, owl_rules(portable=portable), full=False, on_rule=on_rule)
+            # in parts: in a projection of the store in memory (in_parts.py), else ``work``
+            with temporal_copy(work, on_stage=on_stage) as rules_store:
+                apply_once(rules_store, temporal_rules(portable=portable), on_rule=on_rule)
+                rounds += owl_closure(rules_store, owl_rules(portable=portable), full=False, on_rule=on_rule)
 
         counts = work.select(_COUNTS).dicts()[0]
         result = ReasoningResult(

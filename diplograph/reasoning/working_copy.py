@@ -29,6 +29,7 @@ from ..namespaces import BASE, DG, Graphs
 from ..store.base import GraphStore
 from ..store.embedded import FORGET_REASONING, EmbeddedStore
 from ..store.remote import RemoteStore, RemoteStoreError
+from .in_parts import IN_PARTS
 
 #: what the rules read: everything but the inferred graph, which a run recomputes, and of the
 #: provenance graph only the reasoning runs' nodes (see copy_of)
@@ -63,22 +64,42 @@ def fits_in_memory(store: EmbeddedStore) -> bool:
     return len(store.engine) * BYTES_PER_QUAD <= _available_memory() // 2
 
 
-def in_memory(store: GraphStore, choice: bool | None = None) -> bool:
-    """Whether reasoning over ``store`` runs in a working copy: ``choice`` when given, else the
-    environment's DIPLOGRAPH_REASON_IN, else when the store is on disk and fits in memory (a
-    remote store only when asked)."""
+#: where the rules run: a working copy in memory, the store itself, or parts of a store on
+#: disk too large for a working copy (in_parts.py)
+MEMORY, IN_PLACE, PARTS = "memory", "store", "parts"
+PLACES = (MEMORY, IN_PLACE, PARTS)
+
+
+def placement(store: GraphStore, choice: bool | str | None = None) -> str:
+    """Where reasoning over ``store`` runs: ``choice`` when given (True: in memory, False: in
+    place, or one of PLACES), else the environment's DIPLOGRAPH_REASON_IN, else in a working
+    copy for a store on disk that fits in memory and in parts for a larger one (a remote store
+    in place, in the server, unless asked; parts are for a store on disk only)."""
     if isinstance(store, EmbeddedStore) and (store.read_only or store.location == ":memory:"):
-        return False
+        return IN_PLACE
     if not isinstance(store, (EmbeddedStore, RemoteStore)):
-        return False
+        return IN_PLACE
     if choice is None:
         where = os.environ.get(WHERE, "").strip().lower()
-        if where not in ("", "memory", "store"):
-            raise ValueError(f"{WHERE} is 'memory' or 'store' (got {where!r})")
-        if where:
-            return where == "memory"
-        return isinstance(store, EmbeddedStore) and fits_in_memory(store)
+        if where and where not in PLACES:
+            raise ValueError(f"{WHERE} is 'memory', 'store' or 'parts' (got {where!r})")
+        if not where:
+            if not isinstance(store, EmbeddedStore):
+                return IN_PLACE
+            return MEMORY if fits_in_memory(store) else PARTS
+        choice = where
+    if isinstance(choice, bool):
+        choice = MEMORY if choice else IN_PLACE
+    if choice not in PLACES:
+        raise ValueError(f"reasoning runs in {', '.join(PLACES)} (got {choice!r})")
+    if choice == PARTS and not isinstance(store, EmbeddedStore):
+        return IN_PLACE
     return choice
+
+
+def in_memory(store: GraphStore, choice: bool | str | None = None) -> bool:
+    """Whether reasoning over ``store`` runs in a working copy (see ``placement``)."""
+    return placement(store, choice) == MEMORY
 
 
 #: the stages of a run in a working copy, as ``on_stage`` hears of them when each begins
@@ -86,14 +107,27 @@ COPYING, RULES, WRITING_BACK = "copying the store into memory", "rules", "writin
 
 
 @contextmanager
-def working_copy(store: GraphStore, *, memory: bool | None = None,
+def working_copy(store: GraphStore, *, memory: bool | str | None = None,
                  on_stage: Callable[[str], None] | None = None) -> Iterator[GraphStore]:
-    """The store the rules should run in: a copy in memory of what they read when ``in_memory``
+    """The store the rules should run in: a copy in memory of what they read when ``placement``
     says so, written back (the inferred graph, the compiled schema, the reasoning runs' nodes)
     when the block ends without an exception; otherwise ``store`` itself. An exception leaves
     the store on disk as it was. ``on_stage`` hears when the copy, the rules and the writing
-    back begin (a copy of 100,000 acts takes about half a minute)."""
-    if not in_memory(store, memory):
+    back begin (a copy of 100,000 acts takes about half a minute).
+
+    In parts (in_parts.py), ``store`` itself, marked while the block runs: the OWL step and
+    ``in_parts.temporal_copy`` then work part by part, writing as they go, and a failure leaves
+    the store as if never reasoned."""
+    where = placement(store, memory)
+    if where == PARTS:
+        token = IN_PARTS.set(True)
+        try:
+            with store.writing_inferences():
+                yield store
+        finally:
+            IN_PARTS.reset(token)
+        return
+    if where != MEMORY:
         yield store
         return
     tell = on_stage or (lambda stage: None)

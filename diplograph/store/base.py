@@ -95,6 +95,12 @@ class GraphStore(ABC):
     def update(self, update: str) -> None:
         """Run a SPARQL 1.1 Update as one transaction."""
 
+    def forget_reasoning(self) -> None:
+        """Drop the inferred graph, the change log and the reasoning runs' nodes."""
+        from .embedded import FORGET_REASONING
+
+        self.update(FORGET_REASONING)
+
     @abstractmethod
     def add_to_graph(self, graph_iri: URIRef, ntriples: bytes) -> None:
         """Add N-Triples data to one named graph, atomically."""

@@ -1,0 +1,262 @@
+"""Reasoning over a store on disk too large for a working copy: in parts that fit in memory.
+
+A working copy of the whole store (working_copy.py) takes some 420 bytes a quad in pyoxigraph's
+in-memory store: about 25 GiB at a million acts. Reasoning in place on disk instead costs
+several times as much per quad (lookups, writes, deletions each go through RocksDB), and the
+temporal rules' scratch graphs are written and deleted there. So:
+
+1. **OWL 2 RL, by parts of the asserted graph.** The asserted graph is read once, in the
+   store's order, which gives each subject's triples together; a few million quads at a time,
+   ending on a subject's last triple, go into an in-memory store with the ontology and its
+   compiled schema, where the native OWL step (native_owl.py) closes them. What a part infers
+   is written to disk in bulk (a quad two parts infer is one quad on disk), but for a triple
+   the part does not know is asserted: the part holds every asserted triple of its own
+   subjects, and the others' are looked up on disk.
+
+   Every OWL rule the step applies takes one triple of data, but the property chains (prp-spo2),
+   which join two. A part draws a chain where both links come from triples of the node between
+   them (an act's actor and target, a membership's member and organisation): ``chains_local``
+   checks, from the schema and the predicates asserted, that no link of a chain can come from
+   another node's triple, and if one could, the OWL stage runs in place instead. Equality
+   (owl:sameAs from functional properties and keys) is checked once over the whole store
+   afterwards, as the step does; where the files would draw it, they run.
+
+2. **The temporal rules in a projection.** They read a small part of the graph: the acts'
+   dates, dyads, types, actors and targets, memberships, the ontology. An in-memory store gets
+   the ontology, the compiled schema, the reasoning run's node and, of the asserted and inferred
+   graphs, the quads of every predicate and class the rule files name (with those the OWL
+   step's chains and equality checks read); the temporal rules run there, then the OWL rules
+   over what they inferred, and what is new is written to disk in bulk.
+
+The inferred graph is the same, triple for triple, as a working copy's (tests/test_in_parts.py).
+A failure leaves the store as if never reasoned (``EmbeddedStore.writing_inferences``).
+"""
+
+from __future__ import annotations
+
+import re
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Callable, Iterable, Iterator
+
+import pyoxigraph as ox
+
+from .. import resources
+from ..namespaces import Graphs
+from ..store.embedded import EmbeddedStore
+from .engine import NativeStepDeclined
+from .native_owl import ASSERTED, INFERRED, TYPE, Schema, _close, _equalities, compile_tables
+
+#: quads of the asserted graph closed together (with what they entail: some 1.5 GiB in memory)
+PART_QUADS = 2_000_000
+#: set while a run reasons in parts: the native OWL step then closes the store part by part
+IN_PARTS: ContextVar[bool] = ContextVar("diplograph_reasoning_in_parts", default=False)
+
+_ONTOLOGY, _TBOX = ox.NamedNode(str(Graphs.ONTOLOGY)), ox.NamedNode(str(Graphs.TBOX))
+
+
+def owl_in_parts(engine: ox.Store, schema: Schema, *, part_quads: int = 0,
+                 on_part: Callable[[int, int], None] | None = None) -> int:
+    """Close the asserted graph of ``engine`` (on disk) part by part into its inferred graph,
+    which must be empty. Returns the number of parts. The caller checks ``chains_local`` first
+    and equality after."""
+    schema_quads = [*engine.quads_for_pattern(None, None, None, _ONTOLOGY),
+                    *engine.quads_for_pattern(None, None, None, _TBOX)]
+    parts = 0
+    for quads in _parts(engine.quads_for_pattern(None, None, None, ASSERTED), part_quads or PART_QUADS):
+        part = ox.Store()
+        part.extend(schema_quads)
+        part.extend(quads)
+        _close(part, True, equality=False)
+        own = {quad.subject for quad in quads}
+        del quads
+        engine.bulk_extend(_not_asserted_elsewhere(part.quads_for_pattern(None, None, None, INFERRED), own, engine))
+        parts += 1
+        if on_part:
+            on_part(parts, len(own))
+    return parts
+
+
+def _parts(quads: Iterable[ox.Quad], size: int) -> Iterator[list[ox.Quad]]:
+    """``quads`` (each subject's together, as the store gives them) in lists of about ``size``,
+    each ending with a subject's last quad."""
+    part: list[ox.Quad] = []
+    for quad in quads:
+        if len(part) >= size and quad.subject != part[-1].subject:
+            yield part
+            part = []
+        part.append(quad)
+    if part:
+        yield part
+
+
+def _not_asserted_elsewhere(inferred: Iterable[ox.Quad], own: set, engine: ox.Store) -> Iterator[ox.Quad]:
+    """What a part inferred, but triples of another part's subjects that are asserted there."""
+    for quad in inferred:
+        if quad.subject in own or ox.Quad(quad.subject, quad.predicate, quad.object, ASSERTED) not in engine:
+            yield quad
+
+
+def chains_local(engine: ox.Store, schema: Schema) -> str | None:
+    """Why a part could miss a property chain's conclusion (None: it cannot).
+
+    A part holds the asserted triples of its subjects. The chain p1 o p2 joins p1(x, y) and
+    p2(y, z); a part draws it when both come from triples whose subject is y: p1 by an inverse
+    or a symmetric property from a triple of y, p2 from a triple of y itself. From the
+    predicates asserted, the schema tells, for every property and each end, from whose triple it
+    can come."""
+    asserted = {row["p"] for row in engine.query(_ASSERTED_PREDICATES)}
+    # (property, True): drawn with the subject of the triple it comes from as its subject;
+    # (property, False): with that triple's object as its subject
+    reach: set[tuple[ox.NamedNode, bool]] = set()
+    todo = [(p, True) for p in asserted]
+    chained = {chain for links in schema.chains_by_first.values() for chain, _ in links}
+    while todo:
+        p, same = todo.pop()
+        if (p, same) in reach:
+            continue
+        reach.add((p, same))
+        todo.extend((q, same) for q in schema.superproperties.get(p, ()))
+        todo.extend((q, not same) for q in schema.inverses.get(p, ()))
+        if p in schema.symmetric:
+            todo.append((p, not same))
+    for first, links in schema.chains_by_first.items():
+        for chain, second in links:
+            if (first, True) in reach:
+                return f"a link {first.value} of the chain {chain.value} asserted from its first node"
+            if (second, False) in reach:
+                return f"a link {second.value} of the chain {chain.value} drawn from its last node"
+    links = set(schema.chains_by_first) | set(schema.chains_by_second)
+    for chain in chained:
+        # a chain's conclusion joins two parts' nodes: it must not be a link of a chain itself
+        drawn, todo = set(), [chain]
+        while todo:
+            p = todo.pop()
+            if p not in drawn:
+                drawn.add(p)
+                todo.extend(schema.superproperties.get(p, ()))
+                todo.extend(schema.inverses.get(p, ()))
+        if drawn & links:
+            return f"the chain {chain.value} draws a link of a chain"
+    return None
+
+
+def close_in_parts(engine: ox.Store) -> None:
+    """The native OWL step's full closure of a store on disk, in parts where that gives the same
+    triples (see the module's docstring), else in place. Raises NativeStepDeclined where the
+    files would draw owl:sameAs."""
+    schema = compile_tables(engine)
+    empty = next(iter(engine.quads_for_pattern(None, None, None, INFERRED)), None) is None
+    if not empty or chains_local(engine, schema) is not None:
+        _close(engine, True, on_disk=True)
+        return
+    owl_in_parts(engine, schema)
+    reason = _equalities(engine, schema)
+    if reason:
+        raise NativeStepDeclined(reason, partial=True)
+
+
+_ASSERTED_PREDICATES = "SELECT DISTINCT ?p WHERE { GRAPH <https://w3id.org/diplograph/graph/asserted> { ?s ?p ?o } }"
+
+
+# --- the temporal rules in a projection ---------------------------------------------------
+
+_PREFIX = re.compile(r"^\s*PREFIX\s+([A-Za-z][\w-]*)?:\s*<([^<>\s]*)>", re.MULTILINE | re.IGNORECASE)
+_PREFIXED = re.compile(r"(?<![\w<#/])([A-Za-z][\w-]*)?:([A-Za-z_][\w-]*)")
+_FULL_IRI = re.compile(r"<([A-Za-z][\w+.-]*:[^<>\s]+)>")
+
+
+def named_in(texts: Iterable[str]) -> set[ox.NamedNode]:
+    """Every IRI a SPARQL text names, written in full or with one of its prefixes."""
+    named: set[ox.NamedNode] = set()
+    for text in texts:
+        prefixes = {prefix or "": iri for prefix, iri in _PREFIX.findall(text)}
+        body = _PREFIX.sub("", text)
+        named.update(ox.NamedNode(iri) for iri in _FULL_IRI.findall(body))
+        for prefix, local in _PREFIXED.findall(body):
+            if (prefix or "") in prefixes:
+                named.add(ox.NamedNode(prefixes[prefix or ""] + local))
+    return named
+
+
+def projection(schema: Schema) -> set[ox.NamedNode]:
+    """The predicates and classes the temporal rules and the OWL rules after them read: what the
+    rule files name, and the links of property chains, functional properties and keys (what the
+    OWL step looks up beside a new triple)."""
+    rules = resources.rules_dir()
+    named = named_in(path.read_text(encoding="utf-8") for path in sorted(rules.glob("*.rq")))
+    named.update(p for p in schema.chains_by_first)
+    named.update(p for p in schema.chains_by_second)
+    named.update(schema.functional)
+    named.update(p for _, p in schema.keys)
+    named.update(c for c, _ in schema.keys)
+    return named
+
+
+def projected_copy(store: EmbeddedStore, schema: Schema) -> EmbeddedStore:
+    """An in-memory store with what the temporal rules read of ``store``: the ontology, the
+    compiled schema, the reasoning runs' nodes, every asserted type, and of the asserted and
+    inferred graphs the quads of the predicates and classes of ``projection``."""
+    from .working_copy import run_quads
+
+    engine = store.engine
+    copy = EmbeddedStore(None)
+    target = copy.engine
+    for graph in (_ONTOLOGY, _TBOX):
+        target.extend(engine.quads_for_pattern(None, None, None, graph))
+    target.extend(list(run_quads(engine)))
+    # a rule reads an act's class as a variable (?a a ?class . ?class dg:escalationRank ?rank)
+    target.extend(engine.quads_for_pattern(None, TYPE, None, ASSERTED))
+    named = projection(schema)
+    for term in sorted(named, key=lambda t: t.value):
+        if term == TYPE:
+            continue
+        target.extend(engine.quads_for_pattern(None, term, None, ASSERTED))
+        target.extend(engine.quads_for_pattern(None, term, None, INFERRED))
+        target.extend(engine.quads_for_pattern(None, TYPE, term, INFERRED))
+    return copy
+
+
+def write_new(copy: EmbeddedStore, store: EmbeddedStore) -> int:
+    """Write into ``store`` what the copy's inferred graph holds and neither of the store's
+    asserted and inferred graphs does; returns how many quads."""
+    engine = store.engine
+    written = 0
+
+    def new() -> Iterator[ox.Quad]:
+        nonlocal written
+        for quad in copy.engine.quads_for_pattern(None, None, None, INFERRED):
+            if quad not in engine and ox.Quad(quad.subject, quad.predicate, quad.object, ASSERTED) not in engine:
+                written += 1
+                yield quad
+
+    engine.bulk_extend(new())
+    return written
+
+
+@contextmanager
+def temporal_copy(store, *, on_stage: Callable[[str], None] | None = None) -> Iterator:
+    """Where the temporal rules should run: ``store`` itself, unless this run reasons in parts;
+    then a projection of it in memory, whose new inferences are written into ``store`` when the
+    block ends without an exception."""
+    if not IN_PARTS.get() or not isinstance(store, EmbeddedStore):
+        yield store
+        return
+    if on_stage:
+        on_stage(COPYING_PROJECTION)
+    copy = projected_copy(store, compile_tables(store.engine))
+    if on_stage:
+        on_stage(TEMPORAL_RULES)
+    yield copy
+    if on_stage:
+        on_stage(WRITING_NEW)
+    write_new(copy, store)
+    if on_stage:
+        on_stage(RULES)
+
+
+#: the stages of the temporal rules in parts, as ``on_stage`` hears of them (then the rules again)
+COPYING_PROJECTION = "parts: copying what the temporal rules read into memory"
+TEMPORAL_RULES = "parts: temporal rules"
+WRITING_NEW = "parts: writing what the temporal rules inferred"
+RULES = "rules"

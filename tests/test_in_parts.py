@@ -1,0 +1,192 @@
+"""Reasoning a store on disk in parts (reasoning/in_parts.py): the OWL stage closes the asserted
+graph a few quads at a time, the temporal rules run in a projection in memory, and the inferred
+graph is the one a working copy gives, triple for triple."""
+
+from __future__ import annotations
+
+import importlib
+import re
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from diplograph.loader import load
+from diplograph.namespaces import Graphs
+from diplograph.reasoning import in_parts, reason
+from diplograph.reasoning.native_owl import compile_tables
+from diplograph.reasoning.working_copy import IN_PLACE, MEMORY, PARTS, WHERE, placement
+from diplograph.store import embedded
+from diplograph.store.embedded import REASONING_WRITE_MARKER, EmbeddedStore
+
+
+def _inferred(store: EmbeddedStore) -> set[str]:
+    """The inferred graph as N-Triples lines, the run's IRI (a time stamp) left out."""
+    return {re.sub(r"id/run/[^>]+", "RUN", line)
+            for line in store.dump([Graphs.INFERRED], "nt").decode("utf-8").splitlines() if line.strip()}
+
+
+@pytest.fixture
+def copies(shipped, tmp_path: Path):
+    """Private stores on disk holding every shipped record, not yet reasoned."""
+    def opened(name: str) -> EmbeddedStore:
+        shutil.copytree(shipped.path, tmp_path / name)
+        return EmbeddedStore(tmp_path / name)
+    return opened
+
+
+@pytest.fixture
+def small_parts(monkeypatch):
+    """Parts of 300 quads: the shipped records fall into some twenty of them."""
+    monkeypatch.setattr(in_parts, "PART_QUADS", 300)
+    parts = []
+    closing = in_parts.owl_in_parts
+
+    def counted(engine, schema, **options):
+        parts.append(closing(engine, schema, **options))
+        return parts[-1]
+
+    monkeypatch.setattr(in_parts, "owl_in_parts", counted)
+    return parts
+
+
+def test_reasoning_in_parts_infers_what_a_working_copy_infers(copies, small_parts):
+    copied, parted = copies("copied"), copies("parted")
+    try:
+        by_copy = reason(copied, in_memory=True)
+        by_parts = reason(parted, in_memory=PARTS)
+        assert small_parts and small_parts[0] > 15
+        assert _inferred(parted) == _inferred(copied)
+        assert by_parts.inferred_triples == by_copy.inferred_triples == parted.count(Graphs.INFERRED) > 4000
+        assert (by_parts.retaliations, by_parts.solidarity, by_parts.chains, by_parts.level_changes) == (
+            by_copy.retaliations, by_copy.solidarity, by_copy.chains, by_copy.level_changes)
+        assert by_parts.consistent
+        assert not (Path(parted.location) / REASONING_WRITE_MARKER).exists()
+        # nothing of the temporal rules' working graphs is left on disk
+        assert {str(g) for g in parted.named_graphs()} <= {str(g) for g in copied.named_graphs()}
+    finally:
+        copied.close()
+        parted.close()
+
+
+def test_reasoning_in_parts_on_generated_records(generated, tmp_path, monkeypatch):
+    """1,000 generated acts (solidarity waves, chains, same-day acts) in parts of 5,000 quads."""
+    monkeypatch.setattr(in_parts, "PART_QUADS", 5000)
+    loaded = generated(1000, seed=3)
+    stores = {}
+    for where in (MEMORY, PARTS):
+        stores[where] = EmbeddedStore(tmp_path / where)
+        stores[where].engine.bulk_extend(loaded.engine.quads_for_pattern(None, None, None, None))
+    try:
+        results = {where: reason(store, in_memory=where) for where, store in stores.items()}
+        assert _inferred(stores[PARTS]) == _inferred(stores[MEMORY])
+        assert results[PARTS].retaliations == results[MEMORY].retaliations > 100
+        assert results[PARTS].solidarity == results[MEMORY].solidarity > 50
+    finally:
+        for store in stores.values():
+            store.close()
+
+
+def test_reasoning_again_in_parts_forgets_the_last_run_in_pieces(copies, monkeypatch):
+    """A second full run deletes the first run's inferred graph a piece at a time (one
+    transaction would hold every deletion in memory) and infers the same again."""
+    monkeypatch.setattr(embedded, "_FORGET_PIECE", 300)
+    store = copies("twice")
+    try:
+        first = reason(store, in_memory=PARTS)
+        before = _inferred(store)
+        second = reason(store, in_memory=PARTS, full=True)
+        assert _inferred(store) == before
+        assert second.inferred_triples == first.inferred_triples
+        assert second.run != first.run
+    finally:
+        store.close()
+
+
+def test_the_shipped_chains_are_drawn_within_a_part(copies):
+    """An act's actor and target, a membership's member and organisation: both links of each
+    chain come from the triples of the node between them."""
+    from diplograph.reasoning.tbox import compile_schema
+
+    copy = copies("chains")
+    try:
+        compile_schema(copy)
+        schema = compile_tables(copy.engine)
+        assert schema.chains_by_first  # the ontology declares chains
+        assert in_parts.chains_local(copy.engine, schema) is None
+        # a first link asserted from its first node (a state's dg:performed) could meet its second
+        # link in another part: the OWL stage then runs in place
+        state = next(copy.engine.quads_for_pattern(None, ox.NamedNode("https://w3id.org/diplograph/ontology#actor"), None, None))
+        copy.engine.add(ox.Quad(state.object, ox.NamedNode("https://w3id.org/diplograph/ontology#performed"),
+                                state.subject, ox.NamedNode(str(Graphs.ASSERTED))))
+        assert "performed" in in_parts.chains_local(copy.engine, schema)
+    finally:
+        copy.close()
+
+
+def test_a_chain_link_asserted_across_parts_still_gives_the_working_copys_triples(copies, small_parts):
+    """With a link that parts could miss, the OWL stage runs in place: the same triples."""
+    copied, parted = copies("copied"), copies("parted")
+    performed = ox.NamedNode("https://w3id.org/diplograph/ontology#performed")
+    try:
+        for store in (copied, parted):
+            act = next(store.engine.quads_for_pattern(None, ox.NamedNode("https://w3id.org/diplograph/ontology#actor"),
+                                                      None, ox.NamedNode(str(Graphs.ASSERTED))))
+            store.engine.add(ox.Quad(act.object, performed, act.subject, ox.NamedNode(str(Graphs.ASSERTED))))
+        reason(copied, in_memory=True)
+        reason(parted, in_memory=PARTS)
+        assert not small_parts  # declined: in place
+        assert _inferred(parted) == _inferred(copied)
+    finally:
+        copied.close()
+        parted.close()
+
+
+def test_a_failure_in_parts_leaves_the_store_as_if_never_reasoned(copies, monkeypatch):
+    store = copies("failing")
+    try:
+        reason(store, in_memory=PARTS)
+        assert store.count(Graphs.INFERRED) > 4000
+
+        def fail(copy, target):
+            raise RuntimeError("disk full")
+
+        monkeypatch.setattr(in_parts, "write_new", fail)
+        with pytest.raises(RuntimeError, match="disk full"):
+            reason(store, in_memory=PARTS, full=True)
+        assert store.count(Graphs.INFERRED) == 0
+        assert store.count(Graphs.TBOX) == 0
+        assert not store.ask("ASK { GRAPH ?g { ?run a <https://w3id.org/diplograph/ontology#ReasoningRun> } }")
+        assert not (Path(store.location) / REASONING_WRITE_MARKER).exists()
+    finally:
+        store.close()
+
+
+def test_a_store_too_large_for_a_working_copy_is_reasoned_in_parts(copies, monkeypatch):
+    working_copy = importlib.import_module("diplograph.reasoning.working_copy")
+    monkeypatch.delenv(WHERE, raising=False)
+    store = copies("large")
+    try:
+        assert placement(store) == MEMORY
+        monkeypatch.setattr(working_copy, "_available_memory", lambda: 1_000_000)
+        assert placement(store) == PARTS
+        assert placement(store, True) == MEMORY
+        assert placement(store, False) == IN_PLACE
+        assert placement(EmbeddedStore(None), PARTS) == IN_PLACE  # already in memory
+        monkeypatch.setenv(WHERE, "parts")
+        assert placement(store) == PARTS
+        monkeypatch.setenv(WHERE, "disk")
+        with pytest.raises(ValueError, match="'parts'"):
+            placement(store)
+    finally:
+        store.close()
+
+
+def test_the_projection_names_what_the_temporal_rules_read():
+    named = in_parts.named_in(["PREFIX dg: <https://w3id.org/diplograph/ontology#>\n"
+                               "SELECT * WHERE { ?a dg:announcementDay ?d ; a dg:ConciliatoryAct . "
+                               "?a <http://www.w3.org/ns/prov#wasGeneratedBy> ?r FILTER (?d < ?e) }"])
+    assert {t.value for t in named} == {"https://w3id.org/diplograph/ontology#announcementDay",
+                                       "https://w3id.org/diplograph/ontology#ConciliatoryAct",
+                                       "http://www.w3.org/ns/prov#wasGeneratedBy"}

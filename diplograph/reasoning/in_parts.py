@@ -148,7 +148,7 @@ def close_in_parts(engine: ox.Store) -> None:
     schema = compile_tables(engine)
     empty = next(iter(engine.quads_for_pattern(None, None, None, INFERRED)), None) is None
     if not empty or chains_local(engine, schema) is not None:
-        _close(engine, True, on_disk=True)
+        _close(engine, True)
         return
     owl_in_parts(engine, schema)
     reason = _equalities(engine, schema)

@@ -153,16 +153,9 @@ class _Closure:
     which the store gives together (mostly: a subject met again is gathered again, which writes
     nothing twice), the types are gathered into one set and written at once."""
 
-    def __init__(self, engine: ox.Store, schema: Schema, *, watch: bool = False,
-                 buffer: "_WriteBuffer | None" = None):
+    def __init__(self, engine: ox.Store, schema: Schema, *, watch: bool = False):
         self.engine = engine
         self.schema = schema
-        #: on disk, what is drawn is held in memory and written in bulk (see _WriteBuffer)
-        self.buffer = buffer
-        self._write = buffer.extend if buffer is not None else engine.extend
-        self._write_one = buffer.add if buffer is not None else engine.add
-        if buffer is not None:
-            self.known = self._known_buffered
         #: ``watch``: the triples given or drawn from which the files could draw owl:sameAs are
         #: kept (``watched``), to be checked alone rather than the whole graph again
         self.watched: list[tuple] | None = [] if watch else None
@@ -209,29 +202,20 @@ class _Closure:
         engine = self.engine
         return ox.Quad(s, p, o, ASSERTED) in engine or ox.Quad(s, p, o, INFERRED) in engine
 
-    def _known_buffered(self, s, p, o) -> bool:
-        return _Closure.known(self, s, p, o) or ox.Quad(s, p, o, INFERRED) in self.buffer.memory
-
     def objects(self, s, p) -> Iterator:
         for graph in _READ:
             for quad in self.engine.quads_for_pattern(s, p, None, graph):
-                yield quad.object
-        if self.buffer is not None:
-            for quad in self.buffer.memory.quads_for_pattern(s, p, None, INFERRED):
                 yield quad.object
 
     def subjects(self, p, o) -> Iterator:
         for graph in _READ:
             for quad in self.engine.quads_for_pattern(None, p, o, graph):
                 yield quad.subject
-        if self.buffer is not None:
-            for quad in self.buffer.memory.quads_for_pattern(None, p, o, INFERRED):
-                yield quad.subject
 
     def conclude(self, s, p, o, stack: list) -> None:
         """Write (s, p, o) unless a graph holds it, and follow it (onto ``stack``)."""
         if not self.known(s, p, o):
-            self._write_one(ox.Quad(s, p, o, INFERRED))
+            self.engine.add(ox.Quad(s, p, o, INFERRED))
             self.watch(s, p, o)
             stack.append((s, p, o))
 
@@ -316,8 +300,7 @@ class _Closure:
         if done is not None and classes <= done:
             return
         new = classes - {q.object for q in self.engine.quads_for_pattern(node, TYPE, None, ASSERTED)}
-        if new:
-            self._write([ox.Quad(node, TYPE, c, INFERRED) for c in new])
+        self.engine.extend([ox.Quad(node, TYPE, c, INFERRED) for c in new])
         if self.watched is not None:
             for c in new & self._keyed:
                 self.watch(node, TYPE, c)
@@ -328,40 +311,6 @@ class _Closure:
 
 #: nodes whose types are remembered at once (then forgotten: a store lookup is the fallback)
 _TYPED = 1 << 20
-#: conclusions held in memory before they are written to a store on disk in bulk (about 0.5 GB)
-BUFFERED_QUADS = 1_000_000
-
-
-class _WriteBuffer:
-    """What the step draws, for a store on disk: held in an in-memory store and written in bulk
-    every BUFFERED_QUADS quads. On disk pyoxigraph spends some 10 µs committing one quad and
-    several times less per quad of a bulk write; a reasoning run in place draws millions.
-    Looked up with the store (``_Closure.known``, ``objects``, ``subjects``), so what is drawn
-    is known at once, as when written quad by quad."""
-
-    def __init__(self, engine: ox.Store, limit: int = 0):
-        self.engine = engine
-        self.limit = limit or BUFFERED_QUADS
-        self.memory = ox.Store()
-        self.held = 0
-
-    def add(self, quad: ox.Quad) -> None:
-        self.memory.add(quad)
-        self.held += 1
-        if self.held >= self.limit:
-            self.flush()
-
-    def extend(self, quads: list[ox.Quad]) -> None:
-        self.memory.extend(quads)
-        self.held += len(quads)
-        if self.held >= self.limit:
-            self.flush()
-
-    def flush(self) -> None:
-        if self.held:
-            self.engine.bulk_extend(self.memory.quads_for_pattern(None, None, None, INFERRED))
-            self.memory = ox.Store()
-            self.held = 0
 
 
 def _quads(engine: ox.Store, graph: ox.NamedNode) -> Iterator[ox.Quad]:
@@ -433,14 +382,13 @@ def closure(store: GraphStore, *, full: bool = True) -> None:
     if not isinstance(store, EmbeddedStore):
         raise NativeStepDeclined("the OWL step reads the store's engine")
     # millions of small tuples and sets, no cycles (see collector.py)
-    on_disk = store.location != ":memory:"
     with without_cyclic_collection():
-        if full and on_disk and _in_parts():
+        if full and store.location != ":memory:" and _in_parts():
             from .in_parts import close_in_parts
 
             close_in_parts(store.engine)
         else:
-            _close(store.engine, full, on_disk=on_disk)
+            _close(store.engine, full)
 
 
 def _in_parts() -> bool:
@@ -449,23 +397,17 @@ def _in_parts() -> bool:
     return IN_PARTS.get()
 
 
-def _close(engine: ox.Store, full: bool, *, on_disk: bool = False, equality: bool = True) -> None:
-    """``on_disk``: what is drawn is written in bulk (_WriteBuffer); ``equality``: decline
-    where the files would draw owl:sameAs (reasoning by parts checks the whole store after)."""
+def _close(engine: ox.Store, full: bool, *, equality: bool = True) -> None:
+    """``equality``: decline where the files would draw owl:sameAs (reasoning in parts checks
+    the whole store afterwards instead)."""
     schema = compile_tables(engine)
-    buffer = _WriteBuffer(engine) if on_disk else None
-    work = _Closure(engine, schema, watch=not full, buffer=buffer)
-    try:
-        if full:
-            inferred_before = list(_quads(engine, INFERRED))
-            work.close(_quads(engine, ASSERTED))
-            work.close(inferred_before)
-        else:
-            work.close(_quads(engine, DELTA_A))
-    finally:
-        # what was drawn stays, even if the step fails (as when written quad by quad)
-        if buffer is not None:
-            buffer.flush()
+    work = _Closure(engine, schema, watch=not full)
+    if full:
+        inferred_before = list(_quads(engine, INFERRED))
+        work.close(_quads(engine, ASSERTED))
+        work.close(inferred_before)
+    else:
+        work.close(_quads(engine, DELTA_A))
     if not equality:
         return
     if full:

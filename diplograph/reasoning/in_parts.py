@@ -105,7 +105,11 @@ def chains_local(engine: ox.Store, schema: Schema) -> str | None:
     or a symmetric property from a triple of y, p2 from a triple of y itself. From the
     predicates asserted, the schema tells, for every property and each end, from whose triple it
     can come."""
-    asserted = {row["p"] for row in engine.query(_ASSERTED_PREDICATES)}
+    # a predicate the schema says nothing of entails nothing about another: only those it names
+    # are looked up (in the store's index, not by reading the graph)
+    named = {*schema.superproperties, *schema.inverses, *schema.symmetric,
+             *schema.chains_by_first, *schema.chains_by_second}
+    asserted = {p for p in named if next(iter(engine.quads_for_pattern(None, p, None, ASSERTED)), None) is not None}
     # (property, True): drawn with the subject of the triple it comes from as its subject;
     # (property, False): with that triple's object as its subject
     reach: set[tuple[ox.NamedNode, bool]] = set()
@@ -154,9 +158,6 @@ def close_in_parts(engine: ox.Store) -> None:
     reason = _equalities(engine, schema)
     if reason:
         raise NativeStepDeclined(reason, partial=True)
-
-
-_ASSERTED_PREDICATES = "SELECT DISTINCT ?p WHERE { GRAPH <https://w3id.org/diplograph/graph/asserted> { ?s ?p ?o } }"
 
 
 # --- the temporal rules in a projection ---------------------------------------------------

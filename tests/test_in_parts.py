@@ -190,3 +190,27 @@ def test_the_projection_names_what_the_temporal_rules_read():
     assert {t.value for t in named} == {"https://w3id.org/diplograph/ontology#announcementDay",
                                        "https://w3id.org/diplograph/ontology#ConciliatoryAct",
                                        "http://www.w3.org/ns/prov#wasGeneratedBy"}
+
+
+def test_the_projection_gathered_part_by_part_is_the_one_read_out_of_the_store(copies, small_parts):
+    """The OWL stage hands the temporal rules what they read of each part, so that the store
+    is not read a second time: the same quads as a projection copied out of the store."""
+    from diplograph.reasoning.native_owl import closure
+    from diplograph.reasoning.tbox import compile_schema
+
+    store = copies("gathered")
+    run = in_parts.PartsRun()
+    token = in_parts.IN_PARTS.set(run)
+    try:
+        compile_schema(store)
+        closure(store, full=True)
+    finally:
+        in_parts.IN_PARTS.reset(token)
+    try:
+        assert small_parts and run.projection is not None
+        gathered = set(run.projection.engine)
+        copied = set(in_parts.projected_copy(store, compile_tables(store.engine)).engine)
+        assert gathered == copied
+        assert any(quad.graph_name == ox.NamedNode(str(Graphs.INFERRED)) for quad in gathered)
+    finally:
+        store.close()

@@ -25,8 +25,9 @@ temporal rules' scratch graphs are written and deleted there. So:
    dates, dyads, types, actors and targets, memberships, the ontology. An in-memory store gets
    the ontology, the compiled schema, the reasoning run's node and, of the asserted and inferred
    graphs, the quads of every predicate and class the rule files name (with those the OWL
-   step's chains and equality checks read); the temporal rules run there, then the OWL rules
-   over what they inferred, and what is new is written to disk in bulk.
+   step's chains and equality checks read), gathered by the OWL stage as its parts go by; the
+   temporal rules run there, then the OWL rules over what they inferred, and what is new is
+   written to disk in bulk.
 
 The inferred graph is the same, triple for triple, as a working copy's (tests/test_in_parts.py).
 A failure leaves the store as if never reasoned (``EmbeddedStore.writing_inferences``).
@@ -37,6 +38,7 @@ from __future__ import annotations
 import re
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 
 import pyoxigraph as ox
@@ -49,19 +51,35 @@ from .native_owl import ASSERTED, INFERRED, TYPE, Schema, _close, _equalities, c
 
 #: quads of the asserted graph closed together (with what they entail: some 1.5 GiB in memory)
 PART_QUADS = 2_000_000
+
+
+@dataclass
+class PartsRun:
+    """A run in parts: what its OWL stage hands to its temporal rules."""
+
+    #: the projection the temporal rules read, gathered as the OWL stage's parts went by (None:
+    #: it is copied out of the store)
+    projection: EmbeddedStore | None = None
+
+
 #: set while a run reasons in parts: the native OWL step then closes the store part by part
-IN_PARTS: ContextVar[bool] = ContextVar("diplograph_reasoning_in_parts", default=False)
+IN_PARTS: ContextVar[PartsRun | None] = ContextVar("diplograph_reasoning_in_parts", default=None)
 
 _ONTOLOGY, _TBOX = ox.NamedNode(str(Graphs.ONTOLOGY)), ox.NamedNode(str(Graphs.TBOX))
 
 
-def owl_in_parts(engine: ox.Store, schema: Schema, *, part_quads: int = 0,
+def owl_in_parts(engine: ox.Store, schema: Schema, *, part_quads: int = 0, projection: ox.Store | None = None,
                  on_part: Callable[[int, int], None] | None = None) -> int:
     """Close the asserted graph of ``engine`` (on disk) part by part into its inferred graph,
     which must be empty. Returns the number of parts. The caller checks ``chains_local`` first
-    and equality after."""
+    and equality after. ``projection``: a store that gets the ontology, the compiled schema and
+    what the temporal rules read of each part's asserted quads and of what it wrote (see
+    ``projected``), saving a second reading of the store."""
     schema_quads = [*engine.quads_for_pattern(None, None, None, _ONTOLOGY),
                     *engine.quads_for_pattern(None, None, None, _TBOX)]
+    wanted = projected(schema)
+    if projection is not None:
+        projection.extend(schema_quads)
     parts = 0
     for quads in _parts(engine.quads_for_pattern(None, None, None, ASSERTED), part_quads or PART_QUADS):
         part = ox.Store()
@@ -69,12 +87,27 @@ def owl_in_parts(engine: ox.Store, schema: Schema, *, part_quads: int = 0,
         part.extend(quads)
         _close(part, True, equality=False)
         own = {quad.subject for quad in quads}
+        if projection is not None:
+            projection.extend([quad for quad in quads if wanted(quad)])
         del quads
-        engine.bulk_extend(_not_asserted_elsewhere(part.quads_for_pattern(None, None, None, INFERRED), own, engine))
+        written = _not_asserted_elsewhere(part.quads_for_pattern(None, None, None, INFERRED), own, engine)
+        if projection is None:
+            engine.bulk_extend(written)
+        else:
+            kept: list[ox.Quad] = []
+            engine.bulk_extend(_tee(written, wanted, kept))
+            projection.extend(kept)
         parts += 1
         if on_part:
             on_part(parts, len(own))
     return parts
+
+
+def _tee(quads: Iterable[ox.Quad], wanted: Callable[[ox.Quad], bool], into: list) -> Iterator[ox.Quad]:
+    for quad in quads:
+        if wanted(quad):
+            into.append(quad)
+        yield quad
 
 
 def _parts(quads: Iterable[ox.Quad], size: int) -> Iterator[list[ox.Quad]]:
@@ -154,10 +187,14 @@ def close_in_parts(engine: ox.Store) -> None:
     if not empty or chains_local(engine, schema) is not None:
         _close(engine, True)
         return
-    owl_in_parts(engine, schema)
+    run = IN_PARTS.get()
+    projection = EmbeddedStore(None) if run is not None else None
+    owl_in_parts(engine, schema, projection=projection.engine if projection is not None else None)
     reason = _equalities(engine, schema)
     if reason:
         raise NativeStepDeclined(reason, partial=True)
+    if run is not None:
+        run.projection = projection
 
 
 # --- the temporal rules in a projection ---------------------------------------------------
@@ -192,6 +229,21 @@ def projection(schema: Schema) -> set[ox.NamedNode]:
     named.update(p for _, p in schema.keys)
     named.update(c for c, _ in schema.keys)
     return named
+
+
+def projected(schema: Schema) -> Callable[[ox.Quad], bool]:
+    """Whether a quad of the asserted or inferred graph is of the projection: every asserted
+    type, and the quads of the predicates and classes of ``projection``."""
+    named = projection(schema)
+    predicates = frozenset(term for term in named if term != TYPE)
+
+    def wanted(quad: ox.Quad) -> bool:
+        p = quad.predicate
+        if p == TYPE:
+            return quad.graph_name == ASSERTED or quad.object in named
+        return p in predicates
+
+    return wanted
 
 
 def projected_copy(store: EmbeddedStore, schema: Schema) -> EmbeddedStore:
@@ -240,12 +292,20 @@ def temporal_copy(store, *, on_stage: Callable[[str], None] | None = None) -> It
     """Where the temporal rules should run: ``store`` itself, unless this run reasons in parts;
     then a projection of it in memory, whose new inferences are written into ``store`` when the
     block ends without an exception."""
-    if not IN_PARTS.get() or not isinstance(store, EmbeddedStore):
+    run = IN_PARTS.get()
+    if run is None or not isinstance(store, EmbeddedStore):
         yield store
         return
     if on_stage:
         on_stage(COPYING_PROJECTION)
-    copy = projected_copy(store, compile_tables(store.engine))
+    if run.projection is not None:
+        from .working_copy import run_quads
+
+        # gathered by the OWL stage's parts; the run's node is on disk
+        copy, run.projection = run.projection, None
+        copy.engine.extend(list(run_quads(store.engine)))
+    else:
+        copy = projected_copy(store, compile_tables(store.engine))
     if on_stage:
         on_stage(TEMPORAL_RULES)
     yield copy

@@ -411,7 +411,7 @@ def closure(store: GraphStore, *, full: bool = True) -> None:
 def _in_parts() -> bool:
     from .in_parts import IN_PARTS
 
-    return IN_PARTS.get()
+    return IN_PARTS.get() is not None
 
 
 def _close(engine: ox.Store, full: bool, *, equality: bool = True) -> None:

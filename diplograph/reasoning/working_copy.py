@@ -29,7 +29,7 @@ from ..namespaces import BASE, DG, Graphs
 from ..store.base import GraphStore
 from ..store.embedded import FORGET_REASONING, EmbeddedStore
 from ..store.remote import RemoteStore, RemoteStoreError
-from .in_parts import IN_PARTS
+from .in_parts import IN_PARTS, PartsRun
 
 #: what the rules read: everything but the inferred graph, which a run recomputes, and of the
 #: provenance graph only the reasoning runs' nodes (see copy_of)
@@ -120,7 +120,7 @@ def working_copy(store: GraphStore, *, memory: bool | str | None = None,
     the store as if never reasoned."""
     where = placement(store, memory)
     if where == PARTS:
-        token = IN_PARTS.set(True)
+        token = IN_PARTS.set(PartsRun())
         try:
             with store.writing_inferences():
                 yield store

@@ -88,18 +88,50 @@ def test_reasoning_in_parts_on_generated_records(generated, tmp_path, monkeypatc
             store.close()
 
 
-def test_reasoning_again_in_parts_forgets_the_last_run_in_pieces(copies, monkeypatch):
-    """A second full run deletes the first run's inferred graph a piece at a time (one
-    transaction would hold every deletion in memory) and infers the same again."""
-    monkeypatch.setattr(embedded, "_FORGET_PIECE", 300)
+def test_reasoning_again_in_parts_keeps_what_is_still_inferred_and_deletes_the_rest(copies):
+    """A second full run leaves the first run's inferred graph on disk, writes what is new and
+    deletes what it no longer infers (each link's prov:wasGeneratedBy names the first run):
+    deleting 33 million quads a piece at a time would cost more than the run."""
     store = copies("twice")
     try:
         first = reason(store, in_memory=PARTS)
         before = _inferred(store)
         second = reason(store, in_memory=PARTS, full=True)
         assert _inferred(store) == before
-        assert second.inferred_triples == first.inferred_triples
+        assert second.inferred_triples == first.inferred_triples == store.count(Graphs.INFERRED)
         assert second.run != first.run
+        assert first.run not in store.dump([Graphs.INFERRED], "nt").decode("utf-8")
+    finally:
+        store.close()
+
+
+def test_reasoning_again_in_parts_with_other_windows_gives_a_fresh_runs_graph(copies):
+    """What the last run inferred with a window of 90 days and a run with 10 days does not
+    (longer answers, their links, chains and proportions) goes; the rest stays."""
+    again, fresh = copies("again"), copies("fresh")
+    try:
+        reason(again, in_memory=PARTS)
+        wide = again.count(Graphs.INFERRED)
+        narrow = reason(again, in_memory=PARTS, full=True, retaliation_window=10, solidarity_window=5)
+        expected = reason(fresh, in_memory=True, retaliation_window=10, solidarity_window=5)
+        assert _inferred(again) == _inferred(fresh)
+        assert narrow.inferred_triples == expected.inferred_triples < wide
+        assert narrow.retaliations == expected.retaliations
+    finally:
+        again.close()
+        fresh.close()
+
+
+def test_forgetting_deletes_the_inferred_graph_in_pieces(copies, monkeypatch):
+    """DROP GRAPH is one transaction, which holds every deletion in memory."""
+    monkeypatch.setattr(embedded, "_FORGET_PIECE", 300)
+    store = copies("forget")
+    try:
+        reason(store, in_memory=PARTS)
+        assert store.count(Graphs.INFERRED) > 4000
+        store.forget_reasoning()
+        assert store.count(Graphs.INFERRED) == 0
+        assert not store.ask("ASK { GRAPH ?g { ?run a <https://w3id.org/diplograph/ontology#ReasoningRun> } }")
     finally:
         store.close()
 
@@ -149,7 +181,7 @@ def test_a_failure_in_parts_leaves_the_store_as_if_never_reasoned(copies, monkey
         reason(store, in_memory=PARTS)
         assert store.count(Graphs.INFERRED) > 4000
 
-        def fail(copy, target):
+        def fail(*args):
             raise RuntimeError("disk full")
 
         monkeypatch.setattr(in_parts, "write_new", fail)

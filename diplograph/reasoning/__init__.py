@@ -23,7 +23,7 @@ from ..store.base import GraphStore
 from .consistency import Inconsistency, inconsistencies
 from .changelog import DROP_LOG
 from .engine import Rule, apply_once, owl_closure, read_rules
-from .in_parts import temporal_copy
+from .in_parts import forget, settle, temporal_copy
 from .incremental import NO_RUN, Plan, plan, update
 from .native import with_native_owl, with_native_steps
 from .tbox import compile_schema
@@ -160,7 +160,7 @@ def reason(store: GraphStore, *, window: int | None = None, retaliation_window: 
     with working_copy(store, memory=in_memory, on_stage=on_stage) as work:
         if on_stage:
             on_stage(FORGETTING)
-        work.forget_reasoning()
+        forget(work)
         if on_stage:
             on_stage(RULES)
         work.add_to_graph(Graphs.PROVENANCE, node.serialize(format="nt", encoding="utf-8"))
@@ -174,6 +174,8 @@ def reason(store: GraphStore, *, window: int | None = None, retaliation_window: 
             with temporal_copy(work, on_stage=on_stage) as rules_store:
                 apply_once(rules_store, temporal_rules(portable=portable), on_rule=on_rule)
                 rounds += owl_closure(rules_store, owl_rules(portable=portable), full=False, on_rule=on_rule)
+        # in parts, what the last run inferred and this one did not goes only now (in_parts.py)
+        settle(work)
 
         counts = work.select(_COUNTS).dicts()[0]
         result = ReasoningResult(

@@ -36,17 +36,19 @@ A failure leaves the store as if never reasoned (``EmbeddedStore.writing_inferen
 from __future__ import annotations
 
 import re
+from array import array
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from itertools import islice
 from typing import Callable, Iterable, Iterator
 
+import numpy as np
 import pyoxigraph as ox
 
 from .. import resources
 from ..namespaces import Graphs
-from ..store.embedded import EmbeddedStore
-from .engine import NativeStepDeclined
+from ..store.embedded import FORGET_RUNS, EmbeddedStore, delete_in_pieces
 from .native_owl import ASSERTED, INFERRED, TYPE, Schema, _close, _equalities, compile_tables
 
 #: quads of the asserted graph closed together (with what they entail: some 1.5 GiB in memory)
@@ -55,11 +57,29 @@ PART_QUADS = 2_000_000
 
 @dataclass
 class PartsRun:
-    """A run in parts: what its OWL stage hands to its temporal rules."""
+    """A run in parts: what its OWL stage hands to its temporal rules, and what it inferred."""
 
     #: the projection the temporal rules read, gathered as the OWL stage's parts went by (None:
     #: it is copied out of the store)
     projection: EmbeddedStore | None = None
+    #: the last run's inferred graph is still on disk (see ``forget``): what this run infers is
+    #: written where new, and the rest of the old deleted at the end (``settle``)
+    previous: bool = False
+    #: the hashes of the quads this run infers, by predicate (kept only when ``previous``)
+    inferred: dict[ox.NamedNode, array] = field(default_factory=dict)
+
+    def recorded(self, quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
+        """``quads``, their hashes kept when there is a last run's graph to compare with."""
+        if not self.previous:
+            yield from quads
+            return
+        inferred = self.inferred
+        for quad in quads:
+            hashes = inferred.get(quad.predicate)
+            if hashes is None:
+                hashes = inferred[quad.predicate] = array("q")
+            hashes.append(hash(quad))
+            yield quad
 
 
 #: set while a run reasons in parts: the native OWL step then closes the store part by part
@@ -69,12 +89,13 @@ _ONTOLOGY, _TBOX = ox.NamedNode(str(Graphs.ONTOLOGY)), ox.NamedNode(str(Graphs.T
 
 
 def owl_in_parts(engine: ox.Store, schema: Schema, *, part_quads: int = 0, projection: ox.Store | None = None,
-                 on_part: Callable[[int, int], None] | None = None) -> int:
+                 run: PartsRun | None = None, on_part: Callable[[int, int], None] | None = None) -> int:
     """Close the asserted graph of ``engine`` (on disk) part by part into its inferred graph,
     which must be empty. Returns the number of parts. The caller checks ``chains_local`` first
     and equality after. ``projection``: a store that gets the ontology, the compiled schema and
     what the temporal rules read of each part's asserted quads and of what it wrote (see
-    ``projected``), saving a second reading of the store."""
+    ``projected``), saving a second reading of the store. ``run``: where the last run's inferred
+    graph is still on disk, what it holds already is not written again."""
     schema_quads = [*engine.quads_for_pattern(None, None, None, _ONTOLOGY),
                     *engine.quads_for_pattern(None, None, None, _TBOX)]
     wanted = projected(schema)
@@ -91,6 +112,8 @@ def owl_in_parts(engine: ox.Store, schema: Schema, *, part_quads: int = 0, proje
             projection.extend([quad for quad in quads if wanted(quad)])
         del quads
         written = _not_asserted_elsewhere(part.quads_for_pattern(None, None, None, INFERRED), own, engine)
+        if run is not None and run.previous:
+            written = (quad for quad in run.recorded(written) if quad not in engine)
         if projection is None:
             engine.bulk_extend(written)
         else:
@@ -183,18 +206,25 @@ def close_in_parts(engine: ox.Store) -> None:
     triples (see the module's docstring), else in place. Raises NativeStepDeclined where the
     files would draw owl:sameAs."""
     schema = compile_tables(engine)
-    empty = next(iter(engine.quads_for_pattern(None, None, None, INFERRED)), None) is None
-    if not empty or chains_local(engine, schema) is not None:
-        _close(engine, True)
+    run = IN_PARTS.get() or PartsRun()
+    if chains_local(engine, schema) is not None:
+        _in_place(engine, run)
         return
-    run = IN_PARTS.get()
-    projection = EmbeddedStore(None) if run is not None else None
-    owl_in_parts(engine, schema, projection=projection.engine if projection is not None else None)
-    reason = _equalities(engine, schema)
-    if reason:
-        raise NativeStepDeclined(reason, partial=True)
-    if run is not None:
-        run.projection = projection
+    projection = EmbeddedStore(None)
+    owl_in_parts(engine, schema, projection=projection.engine, run=run)
+    if _equalities(engine, schema):
+        # the files run in place, from every triple; a last run's triples are no premises
+        _in_place(engine, run)
+        return
+    run.projection = projection
+
+
+def _in_place(engine: ox.Store, run: PartsRun) -> None:
+    """The native step in place, over the asserted graph alone (as after ``forget``)."""
+    if run.previous:
+        delete_in_pieces(engine, Graphs.INFERRED)
+        run.previous, run.inferred = False, {}
+    _close(engine, True)
 
 
 # --- the temporal rules in a projection ---------------------------------------------------
@@ -270,21 +300,73 @@ def projected_copy(store: EmbeddedStore, schema: Schema) -> EmbeddedStore:
     return copy
 
 
-def write_new(copy: EmbeddedStore, store: EmbeddedStore) -> int:
+def write_new(copy: EmbeddedStore, store: EmbeddedStore, run: PartsRun | None = None) -> int:
     """Write into ``store`` what the copy's inferred graph holds and neither of the store's
-    asserted and inferred graphs does; returns how many quads."""
+    asserted and inferred graphs does; returns how many quads. ``run`` keeps the hashes of
+    what is inferred (see PartsRun.recorded)."""
     engine = store.engine
     written = 0
 
+    def inferred() -> Iterator[ox.Quad]:
+        for quad in copy.engine.quads_for_pattern(None, None, None, INFERRED):
+            if ox.Quad(quad.subject, quad.predicate, quad.object, ASSERTED) not in engine:
+                yield quad
+
     def new() -> Iterator[ox.Quad]:
         nonlocal written
-        for quad in copy.engine.quads_for_pattern(None, None, None, INFERRED):
-            if quad not in engine and ox.Quad(quad.subject, quad.predicate, quad.object, ASSERTED) not in engine:
+        for quad in (run.recorded(inferred()) if run is not None else inferred()):
+            if quad not in engine:
                 written += 1
                 yield quad
 
     engine.bulk_extend(new())
     return written
+
+
+def forget(store) -> None:
+    """Forget the last run before a new one: in parts, its inferred graph stays on disk, to be
+    compared with what this run infers (deleting 33 million quads costs more than the run's
+    writing); otherwise everything goes (GraphStore.forget_reasoning)."""
+    run = IN_PARTS.get()
+    if run is None or not isinstance(store, EmbeddedStore):
+        store.forget_reasoning()
+        return
+    store.update(FORGET_RUNS)
+    run.previous = next(iter(store.engine.quads_for_pattern(None, None, None, INFERRED)), None) is not None
+
+
+_COUNT_BY_PREDICATE = """
+SELECT ?p (COUNT(*) AS ?n) WHERE { GRAPH <https://w3id.org/diplograph/graph/inferred> { ?s ?p ?o } } GROUP BY ?p"""
+#: quads of the inferred graph read at a time when the last run's are deleted
+_PIECE = 100_000
+
+
+def settle(store) -> int:
+    """Delete what the last run inferred and this one did not, once this one has written all
+    it infers; returns how many quads. The quads on disk are counted by predicate inside the
+    engine, and only a predicate of which the disk holds more than this run inferred is read
+    (after a run with other windows, the links; after the same run, each link's
+    prov:wasGeneratedBy, which names the run)."""
+    run = IN_PARTS.get()
+    if run is None or not run.previous:
+        return 0
+    engine = store.engine
+    deleted = 0
+    for row in list(engine.query(_COUNT_BY_PREDICATE)):
+        predicate, held = row["p"], int(row["n"].value)
+        hashes = np.unique(np.frombuffer(run.inferred.get(predicate, array("q")), dtype=np.int64))
+        if held <= len(hashes):
+            continue
+        quads = engine.quads_for_pattern(None, predicate, None, INFERRED)
+        stale = []
+        while piece := list(islice(quads, _PIECE)):
+            found = np.isin(np.fromiter((hash(quad) for quad in piece), dtype=np.int64, count=len(piece)), hashes)
+            stale.extend(quad for quad, kept in zip(piece, found) if not kept)
+        for quad in stale:
+            engine.remove(quad)
+        deleted += len(stale)
+    run.previous, run.inferred = False, {}
+    return deleted
 
 
 @contextmanager
@@ -311,7 +393,7 @@ def temporal_copy(store, *, on_stage: Callable[[str], None] | None = None) -> It
     yield copy
     if on_stage:
         on_stage(WRITING_NEW)
-    write_new(copy, store)
+    write_new(copy, store, run)
     if on_stage:
         on_stage(RULES)
 

@@ -41,22 +41,35 @@ BULK_WRITE_MARKER = "diplograph-bulk-write-unfinished"
 #: the store is next opened for writing: the store is then as if never reasoned
 REASONING_WRITE_MARKER = "diplograph-reasoning-write-unfinished"
 
-#: what a store holds of reasoning, dropped: the inferred graph, the reasoning runs' nodes and
-#: the log of what loads changed since the current run (of no use without it)
-FORGET_REASONING = """
-PREFIX dg: <https://w3id.org/diplograph/ontology#>
-DROP SILENT GRAPH <https://w3id.org/diplograph/graph/inferred> ;
+#: the reasoning runs' nodes and the log of what loads changed since the current run (of no
+#: use without it)
+FORGET_RUNS = """
 DROP SILENT GRAPH <https://w3id.org/diplograph/graph/changes/resources> ;
 DROP SILENT GRAPH <https://w3id.org/diplograph/graph/changes/before> ;
 DELETE { GRAPH <https://w3id.org/diplograph/graph/provenance> { ?run ?p ?o } }
-WHERE { GRAPH <https://w3id.org/diplograph/graph/provenance> { ?run a dg:ReasoningRun ; ?p ?o } }"""
-#: what an unfinished write of reasoning's results leaves, dropped: also the compiled schema,
-#: which may hold its digest without all of its triples (the next run compiles it again)
+WHERE { GRAPH <https://w3id.org/diplograph/graph/provenance> {
+  ?run a <https://w3id.org/diplograph/ontology#ReasoningRun> ; ?p ?o } }"""
+#: what a store holds of reasoning, dropped: the inferred graph, and the runs and the log
+FORGET_REASONING = "DROP SILENT GRAPH <https://w3id.org/diplograph/graph/inferred> ;" + FORGET_RUNS
 _COUNT_GRAPH = "SELECT ?graph (COUNT(*) AS ?n) WHERE { GRAPH ?graph { ?s ?p ?o } } GROUP BY ?graph"
 #: quads of the inferred graph deleted at a time when reasoning is forgotten
 _FORGET_PIECE = 100_000
+#: what an unfinished write of reasoning's results leaves, dropped: also the compiled schema,
+#: which may hold its digest without all of its triples (the next run compiles it again)
 _FORGET_UNFINISHED_REASONING = FORGET_REASONING + """ ;
 DROP SILENT GRAPH <https://w3id.org/diplograph/graph/tbox>"""
+
+
+def delete_in_pieces(engine: ox.Store, graph: URIRef) -> None:
+    """Delete a graph a piece at a time: DROP GRAPH is one transaction, which holds every
+    deletion in memory (33 million quads of a reasoned million acts)."""
+    name = ox.NamedNode(str(graph))
+    while True:
+        piece = list(islice(engine.quads_for_pattern(None, None, None, name), _FORGET_PIECE))
+        if not piece:
+            break
+        for quad in piece:
+            engine.remove(quad)
 
 
 class EmbeddedStore(GraphStore):
@@ -213,17 +226,11 @@ class EmbeddedStore(GraphStore):
         self._forget(unfinished=False)
 
     def _forget(self, *, unfinished: bool) -> None:
-        # DROP GRAPH is one transaction, which holds every deletion in memory (33 million
-        # quads of a reasoned million acts): the inferred graph goes in pieces first
-        inferred = ox.NamedNode(str(Graphs.INFERRED))
-        store = self._store
-        while True:
-            piece = list(islice(store.quads_for_pattern(None, None, None, inferred), _FORGET_PIECE))
-            if not piece:
-                break
-            for quad in piece:
-                store.remove(quad)
-        store.update(_FORGET_UNFINISHED_REASONING if unfinished else FORGET_REASONING)
+        self.forget_inferred()
+        self._store.update(_FORGET_UNFINISHED_REASONING if unfinished else FORGET_REASONING)
+
+    def forget_inferred(self) -> None:
+        delete_in_pieces(self._store, Graphs.INFERRED)
 
     def quads(self, graphs: Iterable[URIRef]) -> Iterator[ox.Quad]:
         for graph in list(graphs):

@@ -111,14 +111,15 @@ def owl_in_parts(engine: ox.Store, schema: Schema, *, part_quads: int = 0, proje
         if projection is not None:
             projection.extend([quad for quad in quads if wanted(quad)])
         del quads
-        written = _not_asserted_elsewhere(part.quads_for_pattern(None, None, None, INFERRED), own, engine)
+        inferred = _not_asserted_elsewhere(part.quads_for_pattern(None, None, None, INFERRED), own, engine)
+        kept: list[ox.Quad] = []
+        if projection is not None:
+            # all the part infers, whether the last run's graph holds it or not
+            inferred = _tee(inferred, wanted, kept)
         if run is not None and run.previous:
-            written = (quad for quad in run.recorded(written) if quad not in engine)
-        if projection is None:
-            engine.bulk_extend(written)
-        else:
-            kept: list[ox.Quad] = []
-            engine.bulk_extend(_tee(written, wanted, kept))
+            inferred = (quad for quad in run.recorded(inferred) if quad not in engine)
+        engine.bulk_extend(inferred)
+        if projection is not None:
             projection.extend(kept)
         parts += 1
         if on_part:

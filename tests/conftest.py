@@ -176,6 +176,16 @@ def shipped_dry_run(tmp_path_factory: pytest.TempPathFactory, records_dir: Path)
     return DryRun(result=result, quads_after=quads)
 
 
+@pytest.fixture
+def shipped_on_disk(shipped: ShippedLoad, tmp_path: Path) -> Callable[[str], EmbeddedStore]:
+    """A function giving a private store on disk, by name, holding every shipped record, not
+    yet reasoned."""
+    def opened(name: str) -> EmbeddedStore:
+        shutil.copytree(shipped.path, tmp_path / name)
+        return EmbeddedStore(tmp_path / name)
+    return opened
+
+
 @pytest.fixture(scope="session")
 def loaded(shipped: ShippedLoad):
     """A store holding the shipped records (read-only: tests must not change it)."""

@@ -6,13 +6,11 @@ from __future__ import annotations
 
 import importlib
 import re
-import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
-from diplograph.loader import load
 from diplograph.namespaces import Graphs
 from diplograph.reasoning import in_parts, reason
 from diplograph.reasoning.native_owl import compile_tables
@@ -25,15 +23,6 @@ def _inferred(store: EmbeddedStore) -> set[str]:
     """The inferred graph as N-Triples lines, the run's IRI (a time stamp) left out."""
     return {re.sub(r"id/run/[^>]+", "RUN", line)
             for line in store.dump([Graphs.INFERRED], "nt").decode("utf-8").splitlines() if line.strip()}
-
-
-@pytest.fixture
-def copies(shipped, tmp_path: Path):
-    """Private stores on disk holding every shipped record, not yet reasoned."""
-    def opened(name: str) -> EmbeddedStore:
-        shutil.copytree(shipped.path, tmp_path / name)
-        return EmbeddedStore(tmp_path / name)
-    return opened
 
 
 @pytest.fixture
@@ -51,8 +40,8 @@ def small_parts(monkeypatch):
     return parts
 
 
-def test_reasoning_in_parts_infers_what_a_working_copy_infers(copies, small_parts):
-    copied, parted = copies("copied"), copies("parted")
+def test_reasoning_in_parts_infers_what_a_working_copy_infers(shipped_on_disk, small_parts):
+    copied, parted = shipped_on_disk("copied"), shipped_on_disk("parted")
     try:
         by_copy = reason(copied, in_memory=True)
         by_parts = reason(parted, in_memory=PARTS)
@@ -88,11 +77,11 @@ def test_reasoning_in_parts_on_generated_records(generated, tmp_path, monkeypatc
             store.close()
 
 
-def test_reasoning_again_in_parts_keeps_what_is_still_inferred_and_deletes_the_rest(copies):
+def test_reasoning_again_in_parts_keeps_what_is_still_inferred_and_deletes_the_rest(shipped_on_disk):
     """A second full run leaves the first run's inferred graph on disk, writes what is new and
     deletes what it no longer infers (each link's prov:wasGeneratedBy names the first run):
     deleting 33 million quads a piece at a time would cost more than the run."""
-    store = copies("twice")
+    store = shipped_on_disk("twice")
     try:
         first = reason(store, in_memory=PARTS)
         before = _inferred(store)
@@ -105,10 +94,10 @@ def test_reasoning_again_in_parts_keeps_what_is_still_inferred_and_deletes_the_r
         store.close()
 
 
-def test_reasoning_again_in_parts_with_other_windows_gives_a_fresh_runs_graph(copies):
+def test_reasoning_again_in_parts_with_other_windows_gives_a_fresh_runs_graph(shipped_on_disk):
     """What the last run inferred with a window of 90 days and a run with 10 days does not
     (longer answers, their links, chains and proportions) goes; the rest stays."""
-    again, fresh = copies("again"), copies("fresh")
+    again, fresh = shipped_on_disk("again"), shipped_on_disk("fresh")
     try:
         reason(again, in_memory=PARTS)
         wide = again.count(Graphs.INFERRED)
@@ -122,10 +111,10 @@ def test_reasoning_again_in_parts_with_other_windows_gives_a_fresh_runs_graph(co
         fresh.close()
 
 
-def test_forgetting_deletes_the_inferred_graph_in_pieces(copies, monkeypatch):
+def test_forgetting_deletes_the_inferred_graph_in_pieces(shipped_on_disk, monkeypatch):
     """DROP GRAPH is one transaction, which holds every deletion in memory."""
     monkeypatch.setattr(embedded, "_FORGET_PIECE", 300)
-    store = copies("forget")
+    store = shipped_on_disk("forget")
     try:
         reason(store, in_memory=PARTS)
         assert store.count(Graphs.INFERRED) > 4000
@@ -136,12 +125,12 @@ def test_forgetting_deletes_the_inferred_graph_in_pieces(copies, monkeypatch):
         store.close()
 
 
-def test_the_shipped_chains_are_drawn_within_a_part(copies):
+def test_the_shipped_chains_are_drawn_within_a_part(shipped_on_disk):
     """An act's actor and target, a membership's member and organisation: both links of each
     chain come from the triples of the node between them."""
     from diplograph.reasoning.tbox import compile_schema
 
-    copy = copies("chains")
+    copy = shipped_on_disk("chains")
     try:
         compile_schema(copy)
         schema = compile_tables(copy.engine)
@@ -157,9 +146,9 @@ def test_the_shipped_chains_are_drawn_within_a_part(copies):
         copy.close()
 
 
-def test_a_chain_link_asserted_across_parts_still_gives_the_working_copys_triples(copies, small_parts):
+def test_a_chain_link_asserted_across_parts_still_gives_the_working_copys_triples(shipped_on_disk, small_parts):
     """With a link that parts could miss, the OWL stage runs in place: the same triples."""
-    copied, parted = copies("copied"), copies("parted")
+    copied, parted = shipped_on_disk("copied"), shipped_on_disk("parted")
     performed = ox.NamedNode("https://w3id.org/diplograph/ontology#performed")
     try:
         for store in (copied, parted):
@@ -175,8 +164,8 @@ def test_a_chain_link_asserted_across_parts_still_gives_the_working_copys_triple
         parted.close()
 
 
-def test_a_failure_in_parts_leaves_the_store_as_if_never_reasoned(copies, monkeypatch):
-    store = copies("failing")
+def test_a_failure_in_parts_leaves_the_store_as_if_never_reasoned(shipped_on_disk, monkeypatch):
+    store = shipped_on_disk("failing")
     try:
         reason(store, in_memory=PARTS)
         assert store.count(Graphs.INFERRED) > 4000
@@ -195,10 +184,10 @@ def test_a_failure_in_parts_leaves_the_store_as_if_never_reasoned(copies, monkey
         store.close()
 
 
-def test_a_store_too_large_for_a_working_copy_is_reasoned_in_parts(copies, monkeypatch):
+def test_a_store_too_large_for_a_working_copy_is_reasoned_in_parts(shipped_on_disk, monkeypatch):
     working_copy = importlib.import_module("diplograph.reasoning.working_copy")
     monkeypatch.delenv(WHERE, raising=False)
-    store = copies("large")
+    store = shipped_on_disk("large")
     try:
         assert placement(store) == MEMORY
         monkeypatch.setattr(working_copy, "_available_memory", lambda: 1_000_000)
@@ -240,11 +229,11 @@ def _gathered(store: EmbeddedStore) -> in_parts.PartsRun:
     return run
 
 
-def test_the_projection_gathered_part_by_part_is_the_one_read_out_of_the_store(copies, small_parts):
+def test_the_projection_gathered_part_by_part_is_the_one_read_out_of_the_store(shipped_on_disk, small_parts):
     """The OWL stage hands the temporal rules what they read of each part, so that the store
     is not read a second time: the same quads as a projection copied out of the store, and the
     same again over a store that holds the last run's inferences (which are not written again)."""
-    fresh, reasoned = copies("fresh"), copies("reasoned")
+    fresh, reasoned = shipped_on_disk("fresh"), shipped_on_disk("reasoned")
     try:
         reason(reasoned, in_memory=PARTS)
         first, again = _gathered(fresh), _gathered(reasoned)

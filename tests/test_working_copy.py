@@ -39,17 +39,8 @@ def _tbox(store: EmbeddedStore) -> Graph:
     return Graph().parse(data=store.dump([Graphs.TBOX], "nt"), format="nt")
 
 
-@pytest.fixture
-def on_disk(shipped, tmp_path: Path):
-    """A private store on disk holding every shipped record, not yet reasoned."""
-    def opened(name: str) -> EmbeddedStore:
-        shutil.copytree(shipped.path, tmp_path / name)
-        return EmbeddedStore(tmp_path / name)
-    return opened
-
-
-def test_a_working_copy_infers_what_reasoning_in_place_infers(on_disk):
-    in_place, copied = on_disk("in-place"), on_disk("copied")
+def test_a_working_copy_infers_what_reasoning_in_place_infers(shipped_on_disk):
+    in_place, copied = shipped_on_disk("in-place"), shipped_on_disk("copied")
     try:
         by_rules = reason(in_place, in_memory=False)
         by_copy = reason(copied, in_memory=True)
@@ -68,8 +59,8 @@ def test_a_working_copy_infers_what_reasoning_in_place_infers(on_disk):
         copied.close()
 
 
-def test_reasoning_again_writes_back_only_the_difference_and_drops_what_no_longer_follows(on_disk):
-    store = on_disk("store")
+def test_reasoning_again_writes_back_only_the_difference_and_drops_what_no_longer_follows(shipped_on_disk):
+    store = shipped_on_disk("store")
     try:
         first = reason(store, in_memory=True)
         # the same again: at most the run node and each link's run (prov:wasGeneratedBy) differ
@@ -120,8 +111,8 @@ class _FailingEngine:
         self._engine.bulk_extend(some())
 
 
-def test_a_write_back_that_fails_leaves_a_store_without_inferences(on_disk):
-    store = on_disk("store")
+def test_a_write_back_that_fails_leaves_a_store_without_inferences(shipped_on_disk):
+    store = shipped_on_disk("store")
     try:
         reason(store, in_memory=True)
         asserted = store.count(Graphs.ASSERTED)
@@ -137,8 +128,8 @@ def test_a_write_back_that_fails_leaves_a_store_without_inferences(on_disk):
         store.close()
 
 
-def test_an_exception_while_reasoning_in_the_copy_leaves_the_store_as_it_was(on_disk, monkeypatch):
-    store = on_disk("store")
+def test_an_exception_while_reasoning_in_the_copy_leaves_the_store_as_it_was(shipped_on_disk, monkeypatch):
+    store = shipped_on_disk("store")
     try:
         reason(store, in_memory=True)
         before = sorted(str(quad) for quad in store.engine)
@@ -215,7 +206,7 @@ def test_a_small_store_of_episodes_is_reasoned_in_a_copy_by_default(tmp_path, mo
         store.close()
 
 
-def test_the_reason_command_reasons_in_place_in_memory_or_in_parts_as_asked(on_disk, monkeypatch):
+def test_the_reason_command_reasons_in_place_in_memory_or_in_parts_as_asked(shipped_on_disk, monkeypatch):
     from typer.testing import CliRunner
 
     from diplograph.cli import app
@@ -224,7 +215,7 @@ def test_the_reason_command_reasons_in_place_in_memory_or_in_parts_as_asked(on_d
     chosen = []
     real = chooser.placement
     monkeypatch.setattr(chooser, "placement", lambda store, choice=None: chosen.append(real(store, choice)) or chosen[-1])
-    store = on_disk("store")
+    store = shipped_on_disk("store")
     location = store.location
     store.close()
     for flag in ("--in-place", "--in-memory", "--in-parts"):
@@ -252,10 +243,10 @@ def _graph_names(store) -> set[str]:
 
 
 def test_a_remote_store_reasoned_in_a_working_copy_holds_what_the_rules_infer_in_the_server(
-        oxigraph_store, on_disk, monkeypatch):
+        oxigraph_store, shipped_on_disk, monkeypatch):
     monkeypatch.delenv(WHERE, raising=False)
     assert in_memory(oxigraph_store) is False  # by default the rules run inside the server
-    in_server = on_disk("in-place")
+    in_server = shipped_on_disk("in-place")
     try:
         expected = reason(in_server, in_memory=False)
         expected_graphs = _graph_names(in_server)

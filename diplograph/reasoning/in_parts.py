@@ -250,13 +250,26 @@ def named_in(texts: Iterable[str]) -> set[ox.NamedNode]:
 
 def projection(schema: Schema) -> set[ox.NamedNode]:
     """The predicates and classes the temporal rules and the OWL rules after them read: what the
-    rule files name, and the links of property chains, functional properties and keys (what the
-    OWL step looks up beside a new triple)."""
+    rule files name, and what the OWL step looks up beside a triple drawn from those (taken as
+    what the rules may write): the other link of a property chain, the other values of a
+    functional property, and the keys."""
     rules = resources.rules_dir()
     named = named_in(path.read_text(encoding="utf-8") for path in sorted(rules.glob("*.rq")))
-    named.update(p for p in schema.chains_by_first)
-    named.update(p for p in schema.chains_by_second)
-    named.update(schema.functional)
+    drawn, todo = set(), list(named)
+    while todo:
+        p = todo.pop()
+        if p in drawn:
+            continue
+        drawn.add(p)
+        todo.extend(schema.superproperties.get(p, ()))
+        todo.extend(schema.inverses.get(p, ()))
+        todo.extend(chain for chain, _ in schema.chains_by_first.get(p, ()))
+        todo.extend(chain for chain, _ in schema.chains_by_second.get(p, ()))
+    for p in drawn:
+        named.update(second for _, second in schema.chains_by_first.get(p, ()))
+        named.update(first for _, first in schema.chains_by_second.get(p, ()))
+        if p in schema.functional:
+            named.add(p)
     named.update(p for _, p in schema.keys)
     named.update(c for c, _ in schema.keys)
     return named

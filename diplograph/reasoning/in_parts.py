@@ -94,11 +94,11 @@ def owl_in_parts(engine: ox.Store, schema: Schema, *, part_quads: int = 0, proje
     which must be empty. Returns the number of parts. The caller checks ``chains_local`` first
     and equality after. ``projection``: a store that gets the ontology, the compiled schema and
     what the temporal rules read of each part's asserted quads and of what it wrote (see
-    ``projected``), saving a second reading of the store. ``run``: where the last run's inferred
+    ``Projected``), saving a second reading of the store. ``run``: where the last run's inferred
     graph is still on disk, what it holds already is not written again."""
     schema_quads = [*engine.quads_for_pattern(None, None, None, _ONTOLOGY),
                     *engine.quads_for_pattern(None, None, None, _TBOX)]
-    wanted = projected(schema)
+    projected = Projected(schema)
     if projection is not None:
         projection.extend(schema_quads)
     parts = 0
@@ -109,13 +109,13 @@ def owl_in_parts(engine: ox.Store, schema: Schema, *, part_quads: int = 0, proje
         _close(part, True, equality=False)
         own = {quad.subject for quad in quads}
         if projection is not None:
-            projection.extend([quad for quad in quads if wanted(quad)])
+            projection.extend(projected.asserted(quads))
         del quads
         inferred = _not_asserted_elsewhere(part.quads_for_pattern(None, None, None, INFERRED), own, engine)
         kept: list[ox.Quad] = []
         if projection is not None:
             # all the part infers, whether the last run's graph holds it or not
-            inferred = _tee(inferred, wanted, kept)
+            inferred = _tee(inferred, projected.inferred, kept)
         if run is not None and run.previous:
             inferred = (quad for quad in run.recorded(inferred) if quad not in engine)
         engine.bulk_extend(inferred)
@@ -275,25 +275,33 @@ def projection(schema: Schema) -> set[ox.NamedNode]:
     return named
 
 
-def projected(schema: Schema) -> Callable[[ox.Quad], bool]:
-    """Whether a quad of the asserted or inferred graph is of the projection: every asserted
-    type, and the quads of the predicates and classes of ``projection``."""
-    named = projection(schema)
-    predicates = frozenset(term for term in named if term != TYPE)
+class Projected:
+    """Which quads of the asserted and inferred graphs are of the projection: of the predicates
+    and classes of ``projection``, and the asserted types of the subjects of those (a rule reads
+    an act's class as a variable: ?a a ?class . ?class dg:escalationRank ?rank; a source's or a
+    citation's type it never reads)."""
 
-    def wanted(quad: ox.Quad) -> bool:
+    def __init__(self, schema: Schema):
+        self.named = projection(schema)
+        self.predicates = frozenset(term for term in self.named if term != TYPE)
+
+    def inferred(self, quad: ox.Quad) -> bool:
         p = quad.predicate
-        if p == TYPE:
-            return quad.graph_name == ASSERTED or quad.object in named
-        return p in predicates
+        return quad.object in self.named if p == TYPE else p in self.predicates
 
-    return wanted
+    def asserted(self, quads: list[ox.Quad]) -> list[ox.Quad]:
+        """Of ``quads``, which hold every asserted quad of their subjects, those of the projection."""
+        predicates, named = self.predicates, self.named
+        subjects = {quad.subject for quad in quads if quad.predicate in predicates}
+        return [quad for quad in quads
+                if quad.predicate in predicates
+                or (quad.predicate == TYPE and (quad.object in named or quad.subject in subjects))]
 
 
 def projected_copy(store: EmbeddedStore, schema: Schema) -> EmbeddedStore:
     """An in-memory store with what the temporal rules read of ``store``: the ontology, the
-    compiled schema, the reasoning runs' nodes, every asserted type, and of the asserted and
-    inferred graphs the quads of the predicates and classes of ``projection``."""
+    compiled schema, the reasoning runs' nodes and the quads of the asserted and inferred
+    graphs that are of the projection (``Projected``)."""
     from .working_copy import run_quads
 
     engine = store.engine
@@ -302,15 +310,17 @@ def projected_copy(store: EmbeddedStore, schema: Schema) -> EmbeddedStore:
     for graph in (_ONTOLOGY, _TBOX):
         target.extend(engine.quads_for_pattern(None, None, None, graph))
     target.extend(list(run_quads(engine)))
-    # a rule reads an act's class as a variable (?a a ?class . ?class dg:escalationRank ?rank)
-    target.extend(engine.quads_for_pattern(None, TYPE, None, ASSERTED))
-    named = projection(schema)
-    for term in sorted(named, key=lambda t: t.value):
-        if term == TYPE:
-            continue
-        target.extend(engine.quads_for_pattern(None, term, None, ASSERTED))
+    projected = Projected(schema)
+    subjects = set()
+    for term in sorted(projected.predicates, key=lambda t: t.value):
+        asserted = list(engine.quads_for_pattern(None, term, None, ASSERTED))
+        subjects.update(quad.subject for quad in asserted)
+        target.extend(asserted)
         target.extend(engine.quads_for_pattern(None, term, None, INFERRED))
+    for term in sorted(projected.named, key=lambda t: t.value):
         target.extend(engine.quads_for_pattern(None, TYPE, term, INFERRED))
+    target.extend(quad for quad in engine.quads_for_pattern(None, TYPE, None, ASSERTED)
+                  if quad.object in projected.named or quad.subject in subjects)
     return copy
 
 

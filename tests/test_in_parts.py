@@ -248,3 +248,22 @@ def test_the_projection_gathered_part_by_part_is_the_one_read_out_of_the_store(s
     finally:
         fresh.close()
         reasoned.close()
+
+
+def test_a_store_whose_temporal_rules_would_not_fit_is_refused_before_anything_is_written(shipped_on_disk, monkeypatch):
+    """The temporal rules run in one projection of the graph: at a million acts the process was
+    killed at 24 GB. Such a store is refused at once, with the figures, and left as it was."""
+    working_copy = importlib.import_module("diplograph.reasoning.working_copy")
+    store = shipped_on_disk("refused")
+    try:
+        before = store.count(Graphs.ASSERTED)
+        monkeypatch.setattr(working_copy, "_available_memory", lambda: before * in_parts.BYTES_PER_ASSERTED_QUAD // 2)
+        with pytest.raises(in_parts.TooLargeForParts, match=f"{before:,} asserted quads.*--in-place"):
+            reason(store, in_memory=PARTS)
+        assert store.count(Graphs.INFERRED) == 0
+        assert not store.ask("ASK { GRAPH ?g { ?run a <https://w3id.org/diplograph/ontology#ReasoningRun> } }")
+        # the OWL stage alone runs in parts of any size
+        reason(store, in_memory=PARTS, temporal=False)
+        assert store.count(Graphs.INFERRED) > 1000
+    finally:
+        store.close()

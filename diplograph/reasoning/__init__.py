@@ -23,11 +23,11 @@ from ..store.base import GraphStore
 from .consistency import Inconsistency, inconsistencies
 from .changelog import DROP_LOG
 from .engine import Rule, apply_once, owl_closure, read_rules
-from .in_parts import forget, settle, temporal_copy
+from .in_parts import check_room, forget, settle, temporal_copy
 from .incremental import NO_RUN, Plan, plan, update
 from .native import with_native_owl, with_native_steps
 from .tbox import compile_schema
-from .working_copy import RULES, working_copy
+from .working_copy import PARTS, RULES, placement, working_copy
 
 #: the stage in which the last run's inferences are dropped (in pieces, for a store on disk)
 FORGETTING = "forgetting the last run's inferences"
@@ -157,6 +157,8 @@ def reason(store: GraphStore, *, window: int | None = None, retaliation_window: 
     node.add((run, DG.softwareVersion, Literal(__version__)))
     node.add((run, DG.temporalRules, Literal(temporal)))
     node.add((run, PROV.startedAtTime, Literal(started.isoformat().replace("+00:00", "Z"), datatype=XSD.dateTime)))
+    if temporal and placement(store, in_memory) == PARTS:
+        check_room(store)
     with working_copy(store, memory=in_memory, on_stage=on_stage) as work:
         if on_stage:
             on_stage(FORGETTING)

@@ -53,6 +53,30 @@ from .native_owl import ASSERTED, INFERRED, TYPE, Schema, _close, _equalities, c
 
 #: quads of the asserted graph closed together (with what they entail: some 1.5 GiB in memory)
 PART_QUADS = 2_000_000
+#: resident memory per asserted quad of the temporal rules' stage (the projection, what the rules
+#: infer, their scratch graphs, the native steps' tables): 1.4 KB at 10,000 acts; at a million
+#: acts (24 million asserted quads) the process was killed at 24 GB, during the solidarity rule
+BYTES_PER_ASSERTED_QUAD = 1400
+
+
+class TooLargeForParts(ValueError):
+    """The temporal rules' projection of the store would not fit in the memory available."""
+
+
+def check_room(store: EmbeddedStore) -> None:
+    """Refuse, before anything is written, a store whose temporal rules would not fit in memory:
+    they run in one projection of the graph (the OWL stage alone runs in parts of any size)."""
+    from .working_copy import _available_memory
+
+    asserted = store.count(Graphs.ASSERTED)
+    needed, available = asserted * BYTES_PER_ASSERTED_QUAD, _available_memory()
+    if available and needed > available:
+        raise TooLargeForParts(
+            f"the temporal rules would need about {needed / 2**30:.0f} GiB in memory for this store's "
+            f"{asserted:,} asserted quads, and {available / 2**30:.0f} GiB are available: reasoning in parts "
+            f"holds their projection of the whole graph in memory, which fits up to some "
+            f"{available // BYTES_PER_ASSERTED_QUAD:,} asserted quads here (the temporal rules by periods of "
+            "time are not built yet); 'diplograph reason --in-place' runs them on disk, slowly")
 
 
 @dataclass

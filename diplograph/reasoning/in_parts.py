@@ -113,9 +113,9 @@ _ONTOLOGY, _TBOX = ox.NamedNode(str(Graphs.ONTOLOGY)), ox.NamedNode(str(Graphs.T
 
 
 def owl_in_parts(engine: ox.Store, schema: Schema, *, part_quads: int = 0, projection: ox.Store | None = None,
-                 run: PartsRun | None = None, on_part: Callable[[int, int], None] | None = None) -> int:
+                 run: PartsRun | None = None) -> int:
     """Close the asserted graph of ``engine`` (on disk) part by part into its inferred graph,
-    which must be empty. Returns the number of parts. The caller checks ``chains_local`` first
+    which is empty or holds the last run's (``run.previous``). Returns the number of parts. The caller checks ``chains_local`` first
     and equality after. ``projection``: a store that gets the ontology, the compiled schema and
     what the temporal rules read of each part's asserted quads and of what it wrote (see
     ``Projected``), saving a second reading of the store. ``run``: where the last run's inferred
@@ -146,8 +146,6 @@ def owl_in_parts(engine: ox.Store, schema: Schema, *, part_quads: int = 0, proje
         if projection is not None:
             projection.extend(kept)
         parts += 1
-        if on_part:
-            on_part(parts, len(own))
     return parts
 
 

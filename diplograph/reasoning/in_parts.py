@@ -191,18 +191,15 @@ def chains_local(engine: ox.Store, schema: Schema) -> str | None:
     asserted = {p for p in named if next(iter(engine.quads_for_pattern(None, p, None, ASSERTED)), None) is not None}
     # (property, True): drawn with the subject of the triple it comes from as its subject;
     # (property, False): with that triple's object as its subject
-    reach: set[tuple[ox.NamedNode, bool]] = set()
-    todo = [(p, True) for p in asserted]
-    chained = {chain for links in schema.chains_by_first.values() for chain, _ in links}
-    while todo:
-        p, same = todo.pop()
-        if (p, same) in reach:
-            continue
-        reach.add((p, same))
-        todo.extend((q, same) for q in schema.superproperties.get(p, ()))
-        todo.extend((q, not same) for q in schema.inverses.get(p, ()))
+    def step(end: tuple[ox.NamedNode, bool]) -> Iterator[tuple[ox.NamedNode, bool]]:
+        p, same = end
+        yield from ((q, same) for q in schema.superproperties.get(p, ()))
+        yield from ((q, not same) for q in schema.inverses.get(p, ()))
         if p in schema.symmetric:
-            todo.append((p, not same))
+            yield p, not same
+
+    reach = _reached([(p, True) for p in asserted], step)
+    chained = {chain for links in schema.chains_by_first.values() for chain, _ in links}
     for first, links in schema.chains_by_first.items():
         for chain, second in links:
             if (first, True) in reach:
@@ -212,16 +209,22 @@ def chains_local(engine: ox.Store, schema: Schema) -> str | None:
     links = set(schema.chains_by_first) | set(schema.chains_by_second)
     for chain in chained:
         # a chain's conclusion joins two parts' nodes: it must not be a link of a chain itself
-        drawn, todo = set(), [chain]
-        while todo:
-            p = todo.pop()
-            if p not in drawn:
-                drawn.add(p)
-                todo.extend(schema.superproperties.get(p, ()))
-                todo.extend(schema.inverses.get(p, ()))
+        drawn = _reached([chain], lambda p: (*schema.superproperties.get(p, ()), *schema.inverses.get(p, ())))
         if drawn & links:
             return f"the chain {chain.value} draws a link of a chain"
     return None
+
+
+def _reached(start: Iterable, step: Callable[[object], Iterable]) -> set:
+    """Everything ``step`` leads to from ``start``, ``start`` included."""
+    reached: set = set()
+    todo = list(start)
+    while todo:
+        item = todo.pop()
+        if item not in reached:
+            reached.add(item)
+            todo.extend(step(item))
+    return reached
 
 
 def close_in_parts(engine: ox.Store) -> None:
@@ -277,16 +280,9 @@ def projection(schema: Schema) -> set[ox.NamedNode]:
     functional property, and the keys."""
     rules = resources.rules_dir()
     named = named_in(path.read_text(encoding="utf-8") for path in sorted(rules.glob("*.rq")))
-    drawn, todo = set(), list(named)
-    while todo:
-        p = todo.pop()
-        if p in drawn:
-            continue
-        drawn.add(p)
-        todo.extend(schema.superproperties.get(p, ()))
-        todo.extend(schema.inverses.get(p, ()))
-        todo.extend(chain for chain, _ in schema.chains_by_first.get(p, ()))
-        todo.extend(chain for chain, _ in schema.chains_by_second.get(p, ()))
+    drawn = _reached(named, lambda p: (*schema.superproperties.get(p, ()), *schema.inverses.get(p, ()),
+                                       *(chain for chain, _ in schema.chains_by_first.get(p, ())),
+                                       *(chain for chain, _ in schema.chains_by_second.get(p, ()))))
     for p in drawn:
         named.update(second for _, second in schema.chains_by_first.get(p, ()))
         named.update(first for _, first in schema.chains_by_second.get(p, ()))

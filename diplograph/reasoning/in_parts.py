@@ -377,8 +377,6 @@ def forget(store) -> None:
     run.previous = next(iter(store.engine.quads_for_pattern(None, None, None, INFERRED)), None) is not None
 
 
-_COUNT_BY_PREDICATE = """
-SELECT ?p (COUNT(*) AS ?n) WHERE { GRAPH <https://w3id.org/diplograph/graph/inferred> { ?s ?p ?o } } GROUP BY ?p"""
 #: quads of the inferred graph read at a time when the last run's are deleted
 _PIECE = 100_000
 
@@ -392,9 +390,11 @@ def settle(store) -> int:
     run = IN_PARTS.get()
     if run is None or not run.previous:
         return 0
+    from .working_copy import _COUNT_BY_PREDICATE
+
     engine = store.engine
     deleted = 0
-    for row in list(engine.query(_COUNT_BY_PREDICATE)):
+    for row in list(engine.query(_COUNT_BY_PREDICATE, substitutions={ox.Variable("graph"): INFERRED})):
         predicate, held = row["p"], int(row["n"].value)
         hashes = np.unique(np.frombuffer(run.inferred.get(predicate, array("q")), dtype=np.int64))
         if held <= len(hashes):

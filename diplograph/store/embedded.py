@@ -226,11 +226,8 @@ class EmbeddedStore(GraphStore):
         self._forget(unfinished=False)
 
     def _forget(self, *, unfinished: bool) -> None:
-        self.forget_inferred()
-        self._store.update(_FORGET_UNFINISHED_REASONING if unfinished else FORGET_REASONING)
-
-    def forget_inferred(self) -> None:
         delete_in_pieces(self._store, Graphs.INFERRED)
+        self._store.update(_FORGET_UNFINISHED_REASONING if unfinished else FORGET_REASONING)
 
     def quads(self, graphs: Iterable[URIRef]) -> Iterator[ox.Quad]:
         for graph in list(graphs):
